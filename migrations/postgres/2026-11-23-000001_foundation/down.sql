@@ -1,0 +1,10 @@
+DROP TABLE audit_log;
+DROP TABLE assessments;
+DROP TABLE findings;
+DROP TABLE requirements;
+DROP TABLE session_segments;
+DROP TABLE sessions;
+DROP TABLE service_areas;
+DROP TABLE user_segments;
+DROP TABLE segments;
+DROP TABLE users;

@@ -1,0 +1,291 @@
+//! Request extractors that validate at the edge: JSON bodies (media type, size, shape, rules)
+//! and query strings. What comes out is known to be well-formed and within its rules; every
+//! refusal names the field at fault.
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use validator::Validate;
+
+use crate::db::Page;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// A JSON body of type `T`, deserialized strictly (unknown fields are refused) and validated.
+pub struct ValidJson<T>(pub T);
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req
+            .app_data::<web::Data<AppState>>()
+            .map(|s| s.json_limit_bytes)
+            .unwrap_or(1 << 20);
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|m| {
+                let m = m.trim();
+                m.eq_ignore_ascii_case("application/json") || m.to_ascii_lowercase().ends_with("+json")
+            });
+        let declared_length = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !is_json {
+                return Err(AppError::UnsupportedMediaType {
+                    expected: "application/json",
+                });
+            }
+            let body = read_limited(&mut payload, declared_length, limit).await?;
+            let value: T = parse_json(&body)?;
+            value.validate()?;
+            Ok(ValidJson(value))
+        })
+    }
+}
+
+/// Reads a whole body, refusing it as soon as it is known to exceed `limit` (from its declared
+/// length before reading, or while it is still arriving).
+pub async fn read_limited(
+    payload: &mut Payload,
+    declared: Option<usize>,
+    limit: usize,
+) -> Result<web::Bytes, AppError> {
+    if declared.is_some_and(|n| n > limit) {
+        return Err(AppError::PayloadTooLarge { limit });
+    }
+    let mut body = web::BytesMut::with_capacity(declared.unwrap_or(0).min(limit));
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| AppError::bad_request("unreadable_body", e.to_string(), None))?;
+        if body.len() + chunk.len() > limit {
+            return Err(AppError::PayloadTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// Deserializes JSON, reporting the path of the field at fault: 400 when the text is not
+/// JSON at all, 422 when it is JSON of the wrong shape.
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    let malformed = |message: String| {
+        AppError::bad_request("malformed_json", format!("the body is not valid JSON: {message}"), None)
+    };
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+        let inner = err.inner();
+        let message = strip_position(&inner.to_string());
+        match inner.classify() {
+            serde_json::error::Category::Data => AppError::field(&field_of(&err.path().to_string(), &message), message),
+            _ => malformed(message),
+        }
+    })?;
+    de.end().map_err(|e| malformed(strip_position(&e.to_string())))?;
+    Ok(value)
+}
+
+/// A query string of type `T`, strict and validated; refusals are 400 `invalid_query`.
+pub struct ValidQuery<T>(pub T);
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidQuery<T> {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(parse_query(req.query_string()).map(ValidQuery))
+    }
+}
+
+pub fn parse_query<T: DeserializeOwned + Validate>(query: &str) -> Result<T, AppError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    let value: T = serde_path_to_error::deserialize(de).map_err(|err| {
+        let message = err.inner().to_string();
+        let field = field_of(&err.path().to_string(), &message);
+        AppError::bad_request("invalid_query", format!("{field}: {message}"), Some(&field))
+    })?;
+    value.validate().map_err(|errors| match AppError::from(errors) {
+        AppError::Invalid { message, fields, .. } => AppError::Invalid {
+            status: actix_web::http::StatusCode::BAD_REQUEST,
+            code: "invalid_query",
+            message,
+            fields,
+        },
+        other => other,
+    })?;
+    Ok(value)
+}
+
+/// The field a serde error is about: its path, or the name quoted in "unknown field `x`" /
+/// "missing field `x`" (serde reports those at the parent's path).
+fn field_of(path: &str, message: &str) -> String {
+    let quoted = ["unknown field `", "missing field `"]
+        .iter()
+        .find_map(|prefix| message.strip_prefix(prefix))
+        .and_then(|rest| rest.split('`').next());
+    let path = if path == "." { "" } else { path };
+    // Unknown fields are reported at their own path already.
+    let quoted = quoted.filter(|name| path.rsplit('.').next() != Some(*name));
+    match (path, quoted) {
+        ("", Some(name)) => name.to_owned(),
+        (p, Some(name)) => format!("{p}.{name}"),
+        ("", None) => "body".to_owned(),
+        (p, None) => p.to_owned(),
+    }
+}
+
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// For PATCH bodies: tells an absent field (`None`, leave as is) from an explicit `null`
+/// (`Some(None)`, clear it). Use with `#[serde(default, deserialize_with = "nullable")]`.
+pub fn nullable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+}
+
+/// The body of every list response.
+#[derive(Serialize)]
+pub struct Listing<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 500;
+
+/// Declares a list's query string: `limit` (1–500, default 50), `offset` (≥ 0) and the
+/// resource's own filters; anything else is refused.
+macro_rules! list_query {
+    ($name:ident { $($(#[$m:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+        #[derive(Debug, serde::Deserialize, validator::Validate)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            #[validate(range(min = 1, max = 500))]
+            pub limit: Option<i64>,
+            #[validate(range(min = 0))]
+            pub offset: Option<i64>,
+            $($(#[$m])* pub $field: $ty,)*
+        }
+
+        impl $name {
+            pub fn page(&self) -> $crate::db::Page {
+                $crate::api::extract::page(self.limit, self.offset)
+            }
+        }
+    };
+}
+pub(crate) use list_query;
+
+pub fn page(limit: Option<i64>, offset: Option<i64>) -> Page {
+    Page {
+        limit: limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT),
+        offset: offset.unwrap_or(0).max(0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize, Validate)]
+    #[serde(deny_unknown_fields)]
+    struct Body {
+        #[validate(length(min = 1))]
+        name: String,
+        #[allow(dead_code)]
+        inner: Option<Inner>,
+    }
+    #[derive(Debug, Deserialize, Validate)]
+    #[serde(deny_unknown_fields)]
+    struct Inner {
+        #[allow(dead_code)]
+        count: u8,
+    }
+
+    fn fields(e: AppError) -> (u16, Vec<String>) {
+        use actix_web::ResponseError;
+        let status = e.status_code().as_u16();
+        match e {
+            AppError::Invalid { fields, .. } => (status, fields.into_keys().collect()),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn json_errors_name_the_field() {
+        assert_eq!(
+            fields(parse_json::<Body>(br#"{"name":"a","role":"admin"}"#).unwrap_err()),
+            (422, vec!["role".into()])
+        );
+        assert_eq!(
+            fields(parse_json::<Body>(br#"{}"#).unwrap_err()),
+            (422, vec!["name".into()])
+        );
+        assert_eq!(
+            fields(parse_json::<Body>(br#"{"name":"a","inner":{"count":1,"x":2}}"#).unwrap_err()),
+            (422, vec!["inner.x".into()])
+        );
+        assert_eq!(
+            fields(parse_json::<Body>(br#"{"name":5}"#).unwrap_err()),
+            (422, vec!["name".into()])
+        );
+        assert_eq!(
+            fields(parse_json::<Body>(br#"{"name":"a","inner":{"count":300}}"#).unwrap_err()),
+            (422, vec!["inner.count".into()])
+        );
+        assert_eq!(fields(parse_json::<Body>(br#"{"name":"a"} x"#).unwrap_err()).0, 400);
+        assert_eq!(fields(parse_json::<Body>(b"{\"name\":").unwrap_err()).0, 400);
+        assert!(parse_json::<Body>(br#"{"name":"a"}"#).is_ok());
+    }
+
+    list_query!(Q {
+        segment_id: Option<i32>,
+    });
+
+    #[test]
+    fn query_strings_are_strict_and_bounded() {
+        let q: Q = parse_query("segment_id=3&limit=10").unwrap();
+        assert_eq!((q.segment_id, q.page().limit, q.page().offset), (Some(3), 10, 0));
+        assert_eq!(parse_query::<Q>("").unwrap().page().limit, 50);
+        assert_eq!(
+            fields(parse_query::<Q>("limit=501").unwrap_err()),
+            (400, vec!["limit".into()])
+        );
+        assert_eq!(
+            fields(parse_query::<Q>("limit=0").unwrap_err()),
+            (400, vec!["limit".into()])
+        );
+        assert_eq!(
+            fields(parse_query::<Q>("offset=-1").unwrap_err()),
+            (400, vec!["offset".into()])
+        );
+        assert_eq!(
+            fields(parse_query::<Q>("segment_id=x").unwrap_err()),
+            (400, vec!["segment_id".into()])
+        );
+        assert_eq!(
+            fields(parse_query::<Q>("color=red").unwrap_err()),
+            (400, vec!["color".into()])
+        );
+    }
+}

@@ -1,0 +1,201 @@
+//! User accounts (admin only). Deleting disables: the audit trail keeps the name.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use validator::Validate;
+
+use super::extract::{list_query, ValidJson, ValidQuery};
+use super::{created, require_segments, unique_ids};
+use crate::auth::policy::AdminOnly;
+use crate::auth::{password, Authorized};
+use crate::db::audit::{record_object, Actor};
+use crate::db::users::{self, NewUser, UserChanges};
+use crate::domain::terms::{check_role_segments, Role};
+use crate::error::AppError;
+use crate::state::AppState;
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUser {
+    #[validate(email, length(max = 320))]
+    pub email: String,
+    #[validate(length(min = 12, max = 1024, message = "must be 12 to 1024 characters"))]
+    pub password: String,
+    pub role: Role,
+    #[serde(default)]
+    pub segment_ids: Vec<i32>,
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUser {
+    #[validate(email, length(max = 320))]
+    pub email: Option<String>,
+    #[validate(length(min = 12, max = 1024, message = "must be 12 to 1024 characters"))]
+    pub password: Option<String>,
+    pub role: Option<Role>,
+    pub segment_ids: Option<Vec<i32>>,
+    /// `false` re-enables a disabled account.
+    pub disabled: Option<bool>,
+}
+
+list_query!(UserQuery {});
+
+async fn hash(password: Option<String>) -> Result<Option<String>, AppError> {
+    match password {
+        None => Ok(None),
+        Some(p) => web::block(move || password::hash(&p))
+            .await
+            .map_err(|e| AppError::internal(e.to_string()))?
+            .map(Some),
+    }
+}
+
+fn role_rule(role: Role, segment_ids: &[i32]) -> Result<(), AppError> {
+    check_role_segments(role, segment_ids).map_err(|m| AppError::field("segment_ids", m))
+}
+
+pub async fn list(
+    _: Authorized<AdminOnly>,
+    state: web::Data<AppState>,
+    ValidQuery(q): ValidQuery<UserQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page = q.page();
+    let (items, total) = state.db.run(move |c| Ok(users::list(c, page)?)).await?;
+    Ok(HttpResponse::Ok().json(super::extract::Listing { items, total }))
+}
+
+pub async fn get(
+    _: Authorized<AdminOnly>,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let user = state.db.run(move |c| users::get(c, id)).await?;
+    Ok(HttpResponse::Ok().json(user))
+}
+
+pub async fn create(
+    caller: Authorized<AdminOnly>,
+    state: web::Data<AppState>,
+    ValidJson(body): ValidJson<CreateUser>,
+) -> Result<HttpResponse, AppError> {
+    let segment_ids = unique_ids(body.segment_ids);
+    role_rule(body.role, &segment_ids)?;
+    let password_hash = hash(Some(body.password)).await?.unwrap_or_default();
+    let new = NewUser {
+        email: body.email.trim().to_lowercase(),
+        password_hash,
+        role: body.role.as_str().to_owned(),
+    };
+    let user = state
+        .db
+        .write(move |c| {
+            require_segments(c, "segment_ids", &segment_ids)?;
+            if users::find_by_email(c, &new.email)?.is_some() {
+                return Err(AppError::conflict(
+                    "duplicate",
+                    "a user with this e-mail already exists",
+                ));
+            }
+            let user = users::insert(c, &new, &segment_ids)?;
+            record_object(c, Actor::User(&caller), "create", "user", user.id, &user)?;
+            Ok(user)
+        })
+        .await?;
+    Ok(created(&user))
+}
+
+pub async fn update(
+    caller: Authorized<AdminOnly>,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+    ValidJson(body): ValidJson<UpdateUser>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let password_hash = hash(body.password).await?;
+    let user = state
+        .db
+        .write(move |c| {
+            let existing = users::get(c, id)?;
+            let old_role = Role::parse(&existing.role).ok_or_else(|| AppError::internal("unknown role"))?;
+            let role = body.role.unwrap_or(old_role);
+            // A role that is no longer a stakeholder drops its segments unless told otherwise.
+            let segment_ids = match body.segment_ids {
+                Some(ids) => unique_ids(ids),
+                None if role == Role::Stakeholder => existing.segment_ids.clone(),
+                None => Vec::new(),
+            };
+            role_rule(role, &segment_ids)?;
+            require_segments(c, "segment_ids", &segment_ids)?;
+            let disabling = body.disabled == Some(true) && !existing.disabled;
+            if (disabling || (old_role == Role::Admin && role != Role::Admin)) && is_last_admin(c, id)? {
+                return Err(AppError::conflict(
+                    "last_admin",
+                    "the last active admin cannot be demoted or disabled",
+                ));
+            }
+            let email = body.email.map(|e| e.trim().to_lowercase());
+            if let Some(e) = &email {
+                if users::find_by_email(c, e)?.is_some_and(|u| u.id != id) {
+                    return Err(AppError::conflict(
+                        "duplicate",
+                        "a user with this e-mail already exists",
+                    ));
+                }
+            }
+            let changes = UserChanges {
+                email,
+                password_hash,
+                role: Some(role.as_str().to_owned()),
+                disabled_at: body.disabled.map(|d| d.then(crate::db::now)),
+                updated_at: Some(crate::db::now()),
+            };
+            let user = users::update(c, id, &changes, Some(&segment_ids))?;
+            record_object(c, Actor::User(&caller), "update", "user", id, &user)?;
+            Ok(user)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(user))
+}
+
+fn is_last_admin(c: &mut crate::db::DbConnection, id: i32) -> Result<bool, AppError> {
+    let user = users::get(c, id)?;
+    if user.role != Role::Admin.as_str() || user.disabled {
+        return Ok(false);
+    }
+    Ok(users::count_active_admins(c)? <= 1)
+}
+
+/// Disables the account: its tokens are refused from now on; its history stays.
+pub async fn disable(
+    caller: Authorized<AdminOnly>,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    state
+        .db
+        .write(move |c| {
+            let existing = users::get(c, id)?;
+            if existing.disabled {
+                return Ok(());
+            }
+            if is_last_admin(c, id)? {
+                return Err(AppError::conflict(
+                    "last_admin",
+                    "the last active admin cannot be disabled",
+                ));
+            }
+            let changes = UserChanges {
+                disabled_at: Some(Some(crate::db::now())),
+                updated_at: Some(crate::db::now()),
+                ..Default::default()
+            };
+            let user = users::update(c, id, &changes, None)?;
+            record_object(c, Actor::User(&caller), "disable", "user", id, &user)?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

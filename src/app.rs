@@ -1,0 +1,144 @@
+//! The one place the service is assembled: `main` and every integration test call
+//! [`Application::build`], so what is tested is what runs.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::http::StatusCode;
+use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers};
+use actix_web::{dev, web, App, HttpServer};
+use rand::distributions::{Alphanumeric, DistString};
+
+use crate::api;
+use crate::auth::password;
+use crate::config::Settings;
+use crate::db::audit::{self, Actor};
+use crate::db::users::{self, NewUser};
+use crate::db::{write_transaction, Db};
+use crate::domain::terms::Role;
+use crate::error::AppError;
+use crate::state::AppState;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Opens the database (applying migrations), makes sure there is a first admin, and binds
+    /// the listener (port 0 picks a free one). Must run inside an actix system.
+    pub fn build(settings: &Settings) -> Result<Self, String> {
+        let db = Db::connect(&settings.database_url, settings.pool_size)?;
+        ensure_first_admin(&db, settings).map_err(|e| format!("cannot create the first admin: {e}"))?;
+        let secret = settings.resolve_jwt_secret()?;
+        let state = web::Data::new(AppState::new(db, settings, &secret));
+        let listener =
+            TcpListener::bind(&settings.listen).map_err(|e| format!("cannot listen on {}: {e}", settings.listen))?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(web::PathConfig::default().error_handler(api::path_error))
+                .wrap(ErrorHandlers::new().handler(StatusCode::METHOD_NOT_ALLOWED, method_not_allowed))
+                .wrap(
+                    DefaultHeaders::new()
+                        .add(("X-Content-Type-Options", "nosniff"))
+                        .add(("X-Frame-Options", "DENY"))
+                        .add(("Referrer-Policy", "no-referrer")),
+                )
+                .configure(api::routes)
+                .default_service(web::to(api::not_found))
+        })
+        .workers(if settings.workers == 0 {
+            std::thread::available_parallelism().map_or(2, |n| n.get())
+        } else {
+            settings.workers
+        })
+        .listen(listener)
+        .map_err(|e| e.to_string())?
+        .run();
+        tracing::info!(port, "kanogap listening");
+        Ok(Application { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// For stopping the server from elsewhere (tests restart it).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped; SIGTERM and SIGINT finish in-flight requests first.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// 405 in the same JSON shape as every other error.
+fn method_not_allowed<B>(res: dev::ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let (req, _) = res.into_parts();
+    let body =
+        serde_json::json!({"error": {"code": "method_not_allowed", "message": "method not allowed on this path"}});
+    let response = actix_web::HttpResponse::MethodNotAllowed()
+        .json(body)
+        .map_into_right_body();
+    Ok(ErrorHandlerResponse::Response(dev::ServiceResponse::new(req, response)))
+}
+
+/// On an empty user table, creates the first admin: from `KANOGAP_ADMIN_EMAIL` /
+/// `KANOGAP_ADMIN_PASSWORD`, or `admin@localhost` with a random password logged once.
+pub fn ensure_first_admin(db: &Db, settings: &Settings) -> Result<(), AppError> {
+    let mut conn = db.get()?;
+    if users::count(&mut conn)? > 0 {
+        return Ok(());
+    }
+    let email = settings
+        .admin_email
+        .clone()
+        .filter(|e| !e.trim().is_empty())
+        .unwrap_or_else(|| "admin@localhost".into())
+        .trim()
+        .to_lowercase();
+    let (password_given, generated) = match settings.admin_password.clone().filter(|p| !p.is_empty()) {
+        Some(p) if p.len() < password::MIN_LENGTH => {
+            return Err(AppError::field(
+                "admin_password",
+                "KANOGAP_ADMIN_PASSWORD must be at least 12 characters",
+            ))
+        }
+        Some(p) => (p, false),
+        None => (Alphanumeric.sample_string(&mut rand::rngs::OsRng, 20), true),
+    };
+    let new = NewUser {
+        email: email.clone(),
+        password_hash: password::hash(&password_given)?,
+        role: Role::Admin.as_str().to_owned(),
+    };
+    write_transaction(&mut conn, |c| {
+        // Another instance may have raced us to it.
+        if users::count(c)? > 0 {
+            return Ok(());
+        }
+        let user = users::insert(c, &new, &[])?;
+        audit::record(
+            c,
+            Actor::System("kanogap"),
+            "create",
+            "user",
+            user.id,
+            Some("first admin"),
+        )?;
+        if generated {
+            tracing::warn!(
+                email = %email,
+                password = %password_given,
+                "created the first admin with a generated password; it is shown only this once: sign in and change it"
+            );
+        } else {
+            tracing::info!(email = %email, "created the first admin");
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,115 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::schema::{assessments, findings, requirements};
+use super::{DbConnection, MultiBackend, Page, Scope};
+use crate::error::AppError;
+
+#[derive(Debug, Queryable, Selectable, Serialize)]
+#[diesel(table_name = requirements)]
+pub struct Requirement {
+    pub id: i32,
+    pub key: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub service_area_id: i32,
+    pub metric: Option<String>,
+    pub unit: Option<String>,
+    pub direction: Option<String>,
+    pub target: Option<f64>,
+    #[serde(serialize_with = "super::utc")]
+    pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "super::utc")]
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = requirements)]
+pub struct NewRequirement {
+    pub key: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub service_area_id: i32,
+    pub metric: Option<String>,
+    pub unit: Option<String>,
+    pub direction: Option<String>,
+    pub target: Option<f64>,
+}
+
+#[derive(AsChangeset, Default)]
+#[diesel(table_name = requirements)]
+pub struct RequirementChanges {
+    pub key: Option<String>,
+    pub title: Option<String>,
+    pub description: Option<Option<String>>,
+    pub service_area_id: Option<i32>,
+    pub metric: Option<Option<String>>,
+    pub unit: Option<Option<String>>,
+    pub direction: Option<Option<String>>,
+    pub target: Option<Option<f64>>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+/// Requirements are a shared catalogue, but a stakeholder sees only those that concern their
+/// segments (a finding or an assessment of one of them): what another segment asked for is
+/// that segment's business.
+fn visible(scope: &Scope, service_area_id: Option<i32>) -> requirements::BoxedQuery<'static, MultiBackend> {
+    let mut query = requirements::table.into_boxed();
+    if let Scope::Segments(ids) = scope {
+        let found = findings::table
+            .filter(findings::segment_id.eq_any(ids.clone()))
+            .select(findings::requirement_id);
+        let assessed = assessments::table
+            .filter(assessments::segment_id.eq_any(ids.clone()))
+            .select(assessments::requirement_id);
+        query = query.filter(requirements::id.eq_any(found).or(requirements::id.eq_any(assessed)));
+    }
+    if let Some(area) = service_area_id {
+        query = query.filter(requirements::service_area_id.eq(area));
+    }
+    query
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    service_area_id: Option<i32>,
+    page: Page,
+) -> QueryResult<(Vec<Requirement>, i64)> {
+    let items = visible(scope, service_area_id)
+        .order(requirements::key.asc())
+        .limit(page.limit)
+        .offset(page.offset)
+        .select(Requirement::as_select())
+        .load(conn)?;
+    let total = visible(scope, service_area_id).count().get_result(conn)?;
+    Ok((items, total))
+}
+
+pub fn get(conn: &mut DbConnection, id: i32, scope: &Scope) -> Result<Requirement, AppError> {
+    visible(scope, None)
+        .filter(requirements::id.eq(id))
+        .select(Requirement::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound("requirement"))
+}
+
+pub fn insert(conn: &mut DbConnection, new: &NewRequirement) -> QueryResult<Requirement> {
+    diesel::insert_into(requirements::table)
+        .values(new)
+        .returning(requirements::all_columns)
+        .get_result(conn)
+}
+
+pub fn update(conn: &mut DbConnection, id: i32, changes: &RequirementChanges) -> QueryResult<Requirement> {
+    diesel::update(requirements::table.find(id))
+        .set(changes)
+        .returning(requirements::all_columns)
+        .get_result(conn)
+}
+
+pub fn delete(conn: &mut DbConnection, id: i32) -> QueryResult<usize> {
+    diesel::delete(requirements::table.find(id)).execute(conn)
+}

@@ -1,0 +1,146 @@
+//! Table definitions shared by both backends: only SQL types that SQLite and PostgreSQL
+//! both map (Integer, Text, Double, Date, Timestamp).
+
+diesel::table! {
+    users (id) {
+        id -> Integer,
+        email -> Text,
+        password_hash -> Text,
+        role -> Text,
+        disabled_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    segments (id) {
+        id -> Integer,
+        name -> Text,
+        description -> Nullable<Text>,
+        headcount -> Nullable<Integer>,
+        weight -> Double,
+        ambassador -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    user_segments (user_id, segment_id) {
+        user_id -> Integer,
+        segment_id -> Integer,
+    }
+}
+
+diesel::table! {
+    service_areas (id) {
+        id -> Integer,
+        name -> Text,
+        description -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Integer,
+        kind -> Text,
+        title -> Text,
+        held_on -> Date,
+        facilitator -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    session_segments (session_id, segment_id) {
+        session_id -> Integer,
+        segment_id -> Integer,
+    }
+}
+
+diesel::table! {
+    requirements (id) {
+        id -> Integer,
+        key -> Text,
+        title -> Text,
+        description -> Nullable<Text>,
+        service_area_id -> Integer,
+        metric -> Nullable<Text>,
+        unit -> Nullable<Text>,
+        direction -> Nullable<Text>,
+        target -> Nullable<Double>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    findings (id) {
+        id -> Integer,
+        requirement_id -> Integer,
+        segment_id -> Integer,
+        session_id -> Nullable<Integer>,
+        category -> Text,
+        importance -> Integer,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    assessments (id) {
+        id -> Integer,
+        requirement_id -> Integer,
+        segment_id -> Nullable<Integer>,
+        current_value -> Nullable<Double>,
+        fulfilment -> Nullable<Double>,
+        assessed_on -> Date,
+        assessor -> Nullable<Text>,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Integer,
+        at -> Timestamp,
+        actor_id -> Nullable<Integer>,
+        actor_email -> Text,
+        action -> Text,
+        object_type -> Text,
+        object_id -> Nullable<Integer>,
+        detail -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(user_segments -> users (user_id));
+diesel::joinable!(user_segments -> segments (segment_id));
+diesel::joinable!(session_segments -> sessions (session_id));
+diesel::joinable!(session_segments -> segments (segment_id));
+diesel::joinable!(requirements -> service_areas (service_area_id));
+diesel::joinable!(findings -> requirements (requirement_id));
+diesel::joinable!(findings -> segments (segment_id));
+diesel::joinable!(findings -> sessions (session_id));
+diesel::joinable!(assessments -> requirements (requirement_id));
+diesel::joinable!(assessments -> segments (segment_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    segments,
+    user_segments,
+    service_areas,
+    sessions,
+    session_segments,
+    requirements,
+    findings,
+    assessments,
+    audit_log,
+);

@@ -1,0 +1,260 @@
+//! The one error type of the service and how it becomes an HTTP response.
+//!
+//! Policy: every failure a client can cause maps to a 4xx with a stable snake_case `code`
+//! (clients match on it) and, where one input is at fault, the offending field. Only faults
+//! of our own (a broken database, a bug) become 5xx; their detail goes to the log, never to the
+//! client.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+/// Field name → messages, as returned in `error.fields`.
+pub type FieldErrors = BTreeMap<String, Vec<String>>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Well-formed input that breaks a rule (422), or malformed input (400).
+    #[error("{message}")]
+    Invalid {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+        fields: FieldErrors,
+    },
+    #[error("authentication required")]
+    Unauthorized,
+    #[error("you are not allowed to do this")]
+    Forbidden,
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    #[error("request body too large (limit {limit} bytes)")]
+    PayloadTooLarge { limit: usize },
+    #[error("unsupported content type; expected {expected}")]
+    UnsupportedMediaType { expected: &'static str },
+    #[error("too many failed attempts; retry in {retry_after_secs} s")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("database unavailable")]
+    Unavailable(String),
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl AppError {
+    /// A rule broken by one field (422 `validation_failed`).
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let mut fields = FieldErrors::new();
+        fields.insert(field.to_owned(), vec![message.clone()]);
+        AppError::Invalid {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "validation_failed",
+            message: format!("{field}: {message}"),
+            fields,
+        }
+    }
+
+    /// Several broken rules at once (422 `validation_failed`).
+    pub fn fields(fields: FieldErrors) -> Self {
+        let message = fields
+            .iter()
+            .map(|(f, msgs)| format!("{f}: {}", msgs.join("; ")))
+            .collect::<Vec<_>>()
+            .join(", ");
+        AppError::Invalid {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "validation_failed",
+            message,
+            fields,
+        }
+    }
+
+    /// Input that could not be read at all (400).
+    pub fn bad_request(code: &'static str, message: impl Into<String>, field: Option<&str>) -> Self {
+        let message = message.into();
+        let mut fields = FieldErrors::new();
+        if let Some(f) = field {
+            fields.insert(f.to_owned(), vec![message.clone()]);
+        }
+        AppError::Invalid {
+            status: StatusCode::BAD_REQUEST,
+            code,
+            message,
+            fields,
+        }
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn internal(detail: impl Into<String>) -> Self {
+        AppError::Internal(detail.into())
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Invalid { code, .. } | AppError::Conflict { code, .. } => code,
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound(_) => "not_found",
+            AppError::PayloadTooLarge { .. } => "payload_too_large",
+            AppError::UnsupportedMediaType { .. } => "unsupported_media_type",
+            AppError::TooManyRequests { .. } => "too_many_requests",
+            AppError::Unavailable(_) => "service_unavailable",
+            AppError::Internal(_) => "internal_error",
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: ErrorDetail<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorDetail<'a> {
+    code: &'a str,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fields: Option<&'a FieldErrors>,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::Invalid { status, .. } => *status,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            AppError::Internal(detail) => tracing::error!(%detail, "internal error"),
+            AppError::Unavailable(detail) => tracing::warn!(%detail, "database unavailable"),
+            _ => {}
+        }
+        let fields = match self {
+            AppError::Invalid { fields, .. } if !fields.is_empty() => Some(fields),
+            _ => None,
+        };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code(),
+                message: self.to_string(),
+                fields,
+            },
+        };
+        let mut response = HttpResponse::build(self.status_code());
+        match self {
+            AppError::Unauthorized => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            AppError::TooManyRequests { retry_after_secs } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            _ => {}
+        }
+        response.json(body)
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind as K, Error as E};
+        match e {
+            E::NotFound => AppError::NotFound("object"),
+            E::DatabaseError(K::UniqueViolation, info) => {
+                tracing::debug!(message = info.message(), "unique violation");
+                AppError::conflict("duplicate", "an object with this value already exists")
+            }
+            E::DatabaseError(K::ForeignKeyViolation, info) => {
+                tracing::debug!(message = info.message(), "foreign key violation");
+                AppError::conflict("in_use", "the object is referenced by other objects")
+            }
+            E::DatabaseError(K::ClosedConnection, info) => AppError::Unavailable(info.message().to_owned()),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for AppError {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        AppError::Unavailable(e.to_string())
+    }
+}
+
+impl From<validator::ValidationErrors> for AppError {
+    fn from(errors: validator::ValidationErrors) -> Self {
+        let mut fields = FieldErrors::new();
+        collect_validation_errors("", &errors, &mut fields);
+        AppError::fields(fields)
+    }
+}
+
+fn collect_validation_errors(prefix: &str, errors: &validator::ValidationErrors, out: &mut FieldErrors) {
+    use validator::ValidationErrorsKind as Kind;
+    for (field, kind) in errors.errors() {
+        let path = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
+        match kind {
+            Kind::Field(list) => {
+                let messages = out.entry(path).or_default();
+                for e in list {
+                    messages.push(
+                        e.message
+                            .as_ref()
+                            .map(|m| m.to_string())
+                            .unwrap_or_else(|| describe_validation(e)),
+                    );
+                }
+            }
+            Kind::Struct(inner) => collect_validation_errors(&path, inner, out),
+            Kind::List(items) => {
+                for (i, inner) in items {
+                    collect_validation_errors(&format!("{path}[{i}]"), inner, out);
+                }
+            }
+        }
+    }
+}
+
+/// A readable message for validator's built-in rules, from their parameters.
+fn describe_validation(e: &validator::ValidationError) -> String {
+    let p = |k: &str| e.params.get(k).map(|v| v.to_string());
+    match e.code.as_ref() {
+        "length" => match (p("min"), p("max")) {
+            (Some(min), Some(max)) => format!("length must be between {min} and {max}"),
+            (Some(min), None) => format!("length must be at least {min}"),
+            (None, Some(max)) => format!("length must be at most {max}"),
+            _ => "invalid length".into(),
+        },
+        "range" => match (p("min").or(p("exclusive_min")), p("max")) {
+            (Some(min), Some(max)) => format!("must be between {min} and {max}"),
+            (Some(min), None) if p("exclusive_min").is_some() => format!("must be greater than {min}"),
+            (Some(min), None) => format!("must be at least {min}"),
+            (None, Some(max)) => format!("must be at most {max}"),
+            _ => "out of range".into(),
+        },
+        "email" => "must be an e-mail address".into(),
+        other => format!("invalid ({other})"),
+    }
+}

@@ -1,0 +1,124 @@
+//! The `kanogap` command line: serve (the default), migrate, and user administration.
+
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, IsTerminal};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use kanogap::app::Application;
+use kanogap::config::Settings;
+use kanogap::db::Db;
+use kanogap::domain::terms::Role;
+
+#[derive(Parser)]
+#[command(
+    name = "kanogap",
+    version,
+    about = "Kano-model requirements, gap analysis and draft SLAs for IT service teams"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP service (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user. The password is read from KANOGAP_PASSWORD or the first line of stdin.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// A segment (by name) a stakeholder belongs to; repeat for several.
+        #[arg(long = "segment")]
+        segments: Vec<String>,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| "one of admin, leadership, facilitator, stakeholder".into())
+}
+
+fn init_logging(settings: &Settings) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr);
+    if settings.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("kanogap: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(&settings);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings),
+        Command::Migrate => Db::connect(&settings.database_url, 1).map(|_| println!("migrations applied")),
+        Command::User {
+            command: UserCommand::Add { email, role, segments },
+        } => add_user(&settings, &email, role, &segments),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kanogap: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(settings: Settings) -> Result<(), String> {
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(&settings)?;
+        app.run_until_stopped().await.map_err(|e| e.to_string())
+    })
+}
+
+fn read_password() -> Result<String, String> {
+    if let Ok(p) = std::env::var("KANOGAP_PASSWORD") {
+        return Ok(p);
+    }
+    if std::io::stdin().is_terminal() {
+        eprint!("password for the new user: ");
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| e.to_string())?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+fn add_user(settings: &Settings, email: &str, role: Role, segments: &[String]) -> Result<(), String> {
+    let password = read_password()?;
+    let db = Db::connect(&settings.database_url, 1)?;
+    let user = kanogap::admin::add_user(&db, email, &password, role, segments).map_err(|e| e.to_string())?;
+    println!("created user {} ({}) with id {}", user.email, user.role, user.id);
+    Ok(())
+}

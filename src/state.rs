@@ -1,0 +1,37 @@
+//! What every request handler shares: the pool, token keys, limits and the login throttle.
+
+use std::time::Duration;
+
+use crate::auth::jwt::TokenKeys;
+use crate::auth::throttle::LoginThrottle;
+use crate::config::Settings;
+use crate::db::Db;
+
+pub struct AppState {
+    pub db: Db,
+    pub tokens: TokenKeys,
+    pub throttle: LoginThrottle,
+    pub json_limit_bytes: usize,
+    pub csv_limit_bytes: usize,
+}
+
+impl AppState {
+    pub fn new(db: Db, settings: &Settings, jwt_secret: &str) -> Self {
+        AppState {
+            db,
+            tokens: TokenKeys::new(
+                jwt_secret.as_bytes(),
+                &settings.jwt_issuer,
+                &settings.jwt_audience,
+                settings.jwt_ttl_secs,
+            ),
+            throttle: LoginThrottle::new(
+                settings.login_max_failures,
+                settings.login_max_failures_per_address,
+                Duration::from_secs(settings.login_window_secs),
+            ),
+            json_limit_bytes: settings.json_limit_bytes,
+            csv_limit_bytes: settings.csv_limit_bytes,
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! The command line, run as a user would run it.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::helpers::{spawn_app_from, test_settings};
+
+fn kanogap(database_url: &str) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kanogap"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("KANOGAP_DATABASE_URL", database_url);
+    cmd
+}
+
+#[actix_web::test]
+async fn migrate_then_user_add_from_stdin_and_from_the_environment() {
+    let (settings, dir, pg) = test_settings();
+    let url = settings.database_url.clone();
+    let status = kanogap(&url).arg("migrate").status().unwrap();
+    assert!(status.success());
+
+    let app = spawn_app_from(settings, dir, pg).await;
+    app.segment("Finance").await;
+
+    let mut child = kanogap(&url)
+        .args([
+            "user",
+            "add",
+            "--email",
+            "cfo@example.test",
+            "--role",
+            "stakeholder",
+            "--segment",
+            "finance",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"cfo-password-123\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let token = app.login("cfo@example.test", "cfo-password-123").await;
+    let (_, me) = app.get("/api/v1/me", &token).await;
+    assert_eq!(me["role"], "stakeholder");
+    assert_eq!(me["segment_ids"].as_array().unwrap().len(), 1);
+
+    let out = kanogap(&url)
+        .args(["user", "add", "--email", "lead@example.test", "--role", "leadership"])
+        .env("KANOGAP_PASSWORD", "lead-password-123")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    app.login("lead@example.test", "lead-password-123").await;
+
+    // Refusals say why and change nothing.
+    let out = kanogap(&url)
+        .args([
+            "user",
+            "add",
+            "--email",
+            "x@example.test",
+            "--role",
+            "stakeholder",
+            "--segment",
+            "Nowhere",
+        ])
+        .env("KANOGAP_PASSWORD", "some-password-123")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Nowhere"));
+    let out = kanogap(&url)
+        .args(["user", "add", "--email", "y@example.test", "--role", "leadership"])
+        .env("KANOGAP_PASSWORD", "short")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert_eq!(app.get("/api/v1/users", &app.admin).await.1["total"], 3);
+}

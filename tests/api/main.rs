@@ -1,0 +1,11 @@
+//! Integration tests: the real application on a free port, spoken to over HTTP.
+
+mod helpers;
+
+mod auth;
+mod cli;
+mod crud;
+mod input;
+mod persistence;
+mod roles;
+mod scope;
