@@ -58,3 +58,25 @@ pub fn add_user(
         Ok(user)
     })
 }
+
+/// Imports a questionnaire CSV in one transaction, recorded in the audit trail as the CLI's.
+pub fn import_responses<R: std::io::Read>(
+    db: &Db,
+    input: R,
+    session_id: Option<i32>,
+) -> Result<crate::import::ImportSummary, AppError> {
+    let mut conn = db.get()?;
+    write_transaction(&mut conn, |c| {
+        let summary = crate::import::responses_csv(c, input, session_id)?;
+        let detail = serde_json::to_string(&summary).ok();
+        crate::db::audit::record(
+            c,
+            Actor::System("cli"),
+            "import",
+            "kano_responses",
+            session_id.unwrap_or(0),
+            detail.as_deref(),
+        )?;
+        Ok(summary)
+    })
+}

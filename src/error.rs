@@ -38,6 +38,12 @@ pub enum AppError {
     UnsupportedMediaType { expected: &'static str },
     #[error("too many failed attempts; retry in {retry_after_secs} s")]
     TooManyRequests { retry_after_secs: u64 },
+    /// A bulk import refused whole: the rows at fault (the first 100) and how many in all.
+    #[error("{total} problem(s) in the file; nothing was imported")]
+    RowsInvalid {
+        rows: Vec<crate::import::layout::RowError>,
+        total: u64,
+    },
     #[error("database unavailable")]
     Unavailable(String),
     #[error("internal error")]
@@ -108,6 +114,7 @@ impl AppError {
             AppError::PayloadTooLarge { .. } => "payload_too_large",
             AppError::UnsupportedMediaType { .. } => "unsupported_media_type",
             AppError::TooManyRequests { .. } => "too_many_requests",
+            AppError::RowsInvalid { .. } => "invalid_rows",
             AppError::Unavailable(_) => "service_unavailable",
             AppError::Internal(_) => "internal_error",
         }
@@ -125,6 +132,8 @@ struct ErrorDetail<'a> {
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     fields: Option<&'a FieldErrors>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rows: Option<&'a [crate::import::layout::RowError]>,
 }
 
 impl ResponseError for AppError {
@@ -138,6 +147,7 @@ impl ResponseError for AppError {
             AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::RowsInvalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -158,6 +168,10 @@ impl ResponseError for AppError {
                 code: self.code(),
                 message: self.to_string(),
                 fields,
+                rows: match self {
+                    AppError::RowsInvalid { rows, .. } => Some(rows),
+                    _ => None,
+                },
             },
         };
         let mut response = HttpResponse::build(self.status_code());

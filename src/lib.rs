@@ -14,4 +14,6 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod import;
+pub mod render;
 pub mod state;

@@ -33,6 +33,23 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Import data from files.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Import Kano questionnaire answers from a CSV export (long or wide format), all or nothing.
+    Responses {
+        /// The CSV file.
+        file: std::path::PathBuf,
+        /// The session (survey) the answers were collected in.
+        #[arg(long)]
+        session: Option<i32>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -83,6 +100,9 @@ fn main() -> ExitCode {
         Command::User {
             command: UserCommand::Add { email, role, segments },
         } => add_user(&settings, &email, role, &segments),
+        Command::Import {
+            command: ImportCommand::Responses { file, session },
+        } => import_responses(&settings, &file, session),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -121,4 +141,33 @@ fn add_user(settings: &Settings, email: &str, role: Role, segments: &[String]) -
     let user = kanogap::admin::add_user(&db, email, &password, role, segments).map_err(|e| e.to_string())?;
     println!("created user {} ({}) with id {}", user.email, user.role, user.id);
     Ok(())
+}
+
+fn import_responses(settings: &Settings, path: &std::path::Path, session: Option<i32>) -> Result<(), String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let db = Db::connect(&settings.database_url, 1)?;
+    match kanogap::admin::import_responses(&db, file, session) {
+        Ok(summary) => {
+            println!("imported {} answers ({:?} format)", summary.imported, summary.format);
+            if !summary.ignored_columns.is_empty() {
+                println!("ignored columns: {}", summary.ignored_columns.join(", "));
+            }
+            Ok(())
+        }
+        Err(kanogap::error::AppError::RowsInvalid { rows, total }) => {
+            for r in &rows {
+                eprintln!(
+                    "row {}{}: {}",
+                    r.row,
+                    r.column.as_deref().map(|c| format!(", column {c}")).unwrap_or_default(),
+                    r.message
+                );
+            }
+            Err(format!(
+                "{total} problem(s) in {}; nothing was imported",
+                path.display()
+            ))
+        }
+        Err(e) => Err(e.to_string()),
+    }
 }

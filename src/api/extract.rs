@@ -16,17 +16,21 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 /// A JSON body of type `T`, deserialized strictly (unknown fields are refused) and validated.
-pub struct ValidJson<T>(pub T);
+/// `LIMIT` overrides the configured size limit for routes that take larger bodies (0 = use it).
+pub struct ValidJson<T, const LIMIT: usize = 0>(pub T);
 
-impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
+impl<T: DeserializeOwned + Validate + 'static, const LIMIT: usize> FromRequest for ValidJson<T, LIMIT> {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req
-            .app_data::<web::Data<AppState>>()
-            .map(|s| s.json_limit_bytes)
-            .unwrap_or(1 << 20);
+        let limit = match LIMIT {
+            0 => req
+                .app_data::<web::Data<AppState>>()
+                .map(|s| s.json_limit_bytes)
+                .unwrap_or(1 << 20),
+            n => n,
+        };
         let is_json = req
             .headers()
             .get(header::CONTENT_TYPE)

@@ -7,6 +7,8 @@ pub mod auth;
 pub mod extract;
 pub mod findings;
 pub mod health;
+pub mod imports;
+pub mod kano;
 pub mod requirements;
 pub mod segments;
 pub mod service_areas;
@@ -75,6 +77,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(web::get().to(requirements::list))
                     .route(web::post().to(requirements::create)),
             )
+            .route("/requirements/{id}/responses", web::post().to(imports::post_responses))
+            .route("/requirements/{id}/kano", web::get().to(kano::requirement))
+            .route("/imports/responses", web::post().to(imports::import_csv))
+            .route("/kano", web::get().to(kano::list))
+            .route("/kano/chart.svg", web::get().to(kano::chart))
+            .route("/segments/{id}/classification", web::get().to(kano::classification))
             .service(
                 web::resource("/requirements/{id}")
                     .route(web::get().to(requirements::get))

@@ -29,6 +29,8 @@ policies! {
     /// Interviews, focus groups, surveys, workshops.
     ManageSessions => [Admin, Facilitator];
     ManageFindings => [Admin, Facilitator];
+    /// Kano questionnaire answers and their imports.
+    ManageResponses => [Admin, Leadership, Facilitator];
     /// Measurements of current capability.
     ManageAssessments => [Admin, Leadership];
     ReadAudit => [Admin, Leadership];

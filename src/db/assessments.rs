@@ -2,7 +2,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::schema::{assessments, findings};
+use super::schema::{assessments, findings, kano_responses};
 use super::{DbConnection, MultiBackend, Page, Scope};
 use crate::error::AppError;
 
@@ -58,9 +58,14 @@ pub struct AssessmentFilter {
 fn visible(scope: &Scope, f: &AssessmentFilter) -> assessments::BoxedQuery<'static, MultiBackend> {
     let mut query = assessments::table.into_boxed();
     if let Scope::Segments(ids) = scope {
-        let concerned = findings::table
+        // General assessments of requirements that concern my segments (see requirements::visible;
+        // written out here because a subquery may not name its own table).
+        let found = findings::table
             .filter(findings::segment_id.eq_any(ids.clone()))
             .select(findings::requirement_id);
+        let answered = kano_responses::table
+            .filter(kano_responses::segment_id.eq_any(ids.clone()))
+            .select(kano_responses::requirement_id);
         let other = diesel::alias!(assessments as other_assessments);
         let assessed_for_mine = other
             .filter(other.field(assessments::segment_id).eq_any(ids.clone()))
@@ -70,7 +75,8 @@ fn visible(scope: &Scope, f: &AssessmentFilter) -> assessments::BoxedQuery<'stat
                 .eq_any(ids.clone())
                 .or(assessments::segment_id.is_null().and(
                     assessments::requirement_id
-                        .eq_any(concerned)
+                        .eq_any(found)
+                        .or(assessments::requirement_id.eq_any(answered))
                         .or(assessments::requirement_id.eq_any(assessed_for_mine)),
                 )),
         );

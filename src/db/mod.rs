@@ -5,6 +5,7 @@ pub mod assessments;
 pub mod audit;
 pub mod findings;
 pub mod requirements;
+pub mod responses;
 pub mod schema;
 pub mod segments;
 pub mod service_areas;

@@ -2,7 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::schema::{assessments, findings, requirements};
+use super::schema::{assessments, findings, kano_responses, requirements};
 use super::{DbConnection, MultiBackend, Page, Scope};
 use crate::error::AppError;
 
@@ -52,9 +52,9 @@ pub struct RequirementChanges {
 }
 
 /// Requirements are a shared catalogue, but a stakeholder sees only those that concern their
-/// segments (a finding or an assessment of one of them): what another segment asked for is
+/// segments (a finding, an assessment or questionnaire answers of one of them): what another segment asked for is
 /// that segment's business.
-fn visible(scope: &Scope, service_area_id: Option<i32>) -> requirements::BoxedQuery<'static, MultiBackend> {
+pub fn visible(scope: &Scope, service_area_id: Option<i32>) -> requirements::BoxedQuery<'static, MultiBackend> {
     let mut query = requirements::table.into_boxed();
     if let Scope::Segments(ids) = scope {
         let found = findings::table
@@ -63,7 +63,15 @@ fn visible(scope: &Scope, service_area_id: Option<i32>) -> requirements::BoxedQu
         let assessed = assessments::table
             .filter(assessments::segment_id.eq_any(ids.clone()))
             .select(assessments::requirement_id);
-        query = query.filter(requirements::id.eq_any(found).or(requirements::id.eq_any(assessed)));
+        let answered = kano_responses::table
+            .filter(kano_responses::segment_id.eq_any(ids.clone()))
+            .select(kano_responses::requirement_id);
+        query = query.filter(
+            requirements::id
+                .eq_any(found)
+                .or(requirements::id.eq_any(assessed))
+                .or(requirements::id.eq_any(answered)),
+        );
     }
     if let Some(area) = service_area_id {
         query = query.filter(requirements::service_area_id.eq(area));
@@ -112,4 +120,13 @@ pub fn update(conn: &mut DbConnection, id: i32, changes: &RequirementChanges) ->
 
 pub fn delete(conn: &mut DbConnection, id: i32) -> QueryResult<usize> {
     diesel::delete(requirements::table.find(id)).execute(conn)
+}
+
+/// Keys of the given requirements.
+pub fn keys(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<std::collections::HashMap<i32, String>> {
+    let rows: Vec<(i32, String)> = requirements::table
+        .filter(requirements::id.eq_any(ids.to_vec()))
+        .select((requirements::id, requirements::key))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
 }

@@ -121,6 +121,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    kano_responses (id) {
+        id -> Integer,
+        requirement_id -> Integer,
+        segment_id -> Integer,
+        session_id -> Nullable<Integer>,
+        respondent -> Text,
+        functional -> Integer,
+        dysfunctional -> Integer,
+        importance -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(user_segments -> users (user_id));
 diesel::joinable!(user_segments -> segments (segment_id));
 diesel::joinable!(session_segments -> sessions (session_id));
@@ -131,6 +145,9 @@ diesel::joinable!(findings -> segments (segment_id));
 diesel::joinable!(findings -> sessions (session_id));
 diesel::joinable!(assessments -> requirements (requirement_id));
 diesel::joinable!(assessments -> segments (segment_id));
+diesel::joinable!(kano_responses -> requirements (requirement_id));
+diesel::joinable!(kano_responses -> segments (segment_id));
+diesel::joinable!(kano_responses -> sessions (session_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -143,4 +160,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     findings,
     assessments,
     audit_log,
+    kano_responses,
 );

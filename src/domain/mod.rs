@@ -1,5 +1,6 @@
 //! The functional core: the words of the method and the rules over them. Pure functions over
 //! plain values; no I/O and no framework types, so it is tested like a library.
 
+pub mod classification;
 pub mod kano;
 pub mod terms;

@@ -79,3 +79,41 @@ async fn migrate_then_user_add_from_stdin_and_from_the_environment() {
     assert!(!out.status.success());
     assert_eq!(app.get("/api/v1/users", &app.admin).await.1["total"], 3);
 }
+
+#[actix_web::test]
+async fn import_responses_from_a_file() {
+    let (settings, dir, pg) = test_settings();
+    let url = settings.database_url.clone();
+    let csv_path = dir.path().join("answers.csv");
+    let app = spawn_app_from(settings, dir, pg).await;
+    app.segment("Finance").await;
+    app.requirement("HD-CALLBACK").await;
+    std::fs::write(
+        &csv_path,
+        "respondent,segment,requirement,functional,dysfunctional\nr1,Finance,HD-CALLBACK,like,dislike\n",
+    )
+    .unwrap();
+    let out = kanogap(&url)
+        .args(["import", "responses"])
+        .arg(&csv_path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("imported 1 answers"));
+
+    std::fs::write(
+        &csv_path,
+        "respondent,segment,requirement,functional,dysfunctional\nr2,Finance,HD-CALLBACK,like,whatever\n",
+    )
+    .unwrap();
+    let out = kanogap(&url)
+        .args(["import", "responses"])
+        .arg(&csv_path)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("row 2, column dysfunctional"), "{stderr}");
+    let (_, kano) = app.get("/api/v1/kano", &app.admin).await;
+    assert_eq!(kano["items"][0]["n"], 1, "the failed import stored nothing");
+}

@@ -6,6 +6,7 @@ mod auth;
 mod cli;
 mod crud;
 mod input;
+mod kano;
 mod persistence;
 mod roles;
 mod scope;

@@ -1,0 +1,331 @@
+//! Bulk import of Kano questionnaire answers from survey-tool CSV exports.
+//!
+//! All or nothing: the whole file goes in one transaction, and any bad row rolls it back. The
+//! file is read as a stream (a million rows need no more memory than a thousand), and every
+//! problem found is reported with its spreadsheet row and column, up to [`MAX_REPORTED`].
+
+pub mod layout;
+
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, BufReader, Read};
+
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use serde::Serialize;
+
+use crate::db::responses::{insert_many, NewResponse};
+use crate::db::schema::{requirements, segments, session_segments, sessions};
+use crate::db::DbConnection;
+use crate::error::AppError;
+use layout::{Format, Layout, RowError};
+
+pub const MAX_REPORTED: usize = 100;
+const BATCH: usize = 1000;
+
+#[derive(Debug, Serialize)]
+pub struct ImportSummary {
+    /// Answer pairs stored.
+    pub imported: u64,
+    pub format: Format,
+    pub ignored_columns: Vec<String>,
+}
+
+/// Row errors found so far: the first [`MAX_REPORTED`], and how many in all.
+#[derive(Default)]
+struct Problems {
+    listed: Vec<RowError>,
+    total: u64,
+}
+
+impl Problems {
+    fn push(&mut self, e: RowError) {
+        self.total += 1;
+        if self.listed.len() < MAX_REPORTED {
+            self.listed.push(e);
+        }
+    }
+
+    fn into_result<T>(self, ok: T) -> Result<T, AppError> {
+        if self.total == 0 {
+            Ok(ok)
+        } else {
+            Err(AppError::RowsInvalid {
+                rows: self.listed,
+                total: self.total,
+            })
+        }
+    }
+}
+
+/// What a pending insert came from, to blame the right row when the database refuses it.
+struct Origin {
+    row: u64,
+    column: String,
+}
+
+struct Batch {
+    rows: Vec<NewResponse>,
+    origins: Vec<Origin>,
+    imported: u64,
+}
+
+impl Batch {
+    /// Inserts the batch under a savepoint; when a duplicate refuses it, retries row by row to
+    /// find the culprits (the unique index also catches duplicates within the file).
+    fn flush(&mut self, conn: &mut DbConnection, problems: &mut Problems) -> Result<(), AppError> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        match conn.transaction(|c| insert_many(c, &self.rows)) {
+            Ok(n) => self.imported += n as u64,
+            Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
+                for (row, origin) in self.rows.iter().zip(&self.origins) {
+                    match conn.transaction(|c| insert_many(c, std::slice::from_ref(row))) {
+                        Ok(n) => self.imported += n as u64,
+                        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
+                            problems.push(RowError::new(
+                                origin.row,
+                                Some(&origin.column),
+                                format!(
+                                    "respondent {:?} has already answered this requirement for this segment",
+                                    row.respondent
+                                ),
+                            ))
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+        self.rows.clear();
+        self.origins.clear();
+        Ok(())
+    }
+}
+
+/// Comma, semicolon (European spreadsheet exports) or tab, judged from the header line.
+fn sniff_delimiter(first_line: &[u8]) -> u8 {
+    let count = |b: u8| first_line.iter().filter(|c| **c == b).count();
+    match (count(b','), count(b';'), count(b'\t')) {
+        (0, s, t) if s > 0 && s >= t => b';',
+        (0, _, t) if t > 0 => b'\t',
+        _ => b',',
+    }
+}
+
+fn decode<'a>(bytes: &'a [u8], row: u64, column: &str, problems: &mut Problems) -> Option<&'a str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Some(s),
+        Err(_) => {
+            problems.push(RowError::new(
+                row,
+                Some(column),
+                "not valid UTF-8 text: save the file as UTF-8",
+            ));
+            None
+        }
+    }
+}
+
+/// Imports a CSV of answers. Call it inside a write transaction: on `Err` the caller rolls back
+/// everything this stored.
+pub fn responses_csv<R: Read>(
+    conn: &mut DbConnection,
+    input: R,
+    session_id: Option<i32>,
+) -> Result<ImportSummary, AppError> {
+    let mut input = BufReader::with_capacity(1 << 16, input);
+    let delimiter = sniff_delimiter(input.fill_buf().map_err(|e| AppError::internal(e.to_string()))?);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(input);
+    let mut problems = Problems::default();
+    let mut record = csv::ByteRecord::new();
+
+    let has_header = reader.read_byte_record(&mut record).map_err(csv_error)?;
+    if !has_header {
+        problems.push(RowError::new(1, None, "the file is empty"));
+        return problems.into_result(unreachable_summary());
+    }
+    let mut header = Vec::with_capacity(record.len());
+    for (i, field) in record.iter().enumerate() {
+        header.push(
+            decode(field, 1, &format!("column {}", i + 1), &mut problems)
+                .unwrap_or_default()
+                .to_owned(),
+        );
+    }
+    let layout = match Layout::detect(&header) {
+        Ok(layout) if problems.total == 0 => layout,
+        Ok(_) => return problems.into_result(unreachable_summary()),
+        Err(errors) => {
+            errors.into_iter().for_each(|e| problems.push(e));
+            return problems.into_result(unreachable_summary());
+        }
+    };
+
+    let segment_ids: HashMap<String, i32> = segments::table
+        .select((segments::name, segments::id))
+        .load::<(String, i32)>(conn)?
+        .into_iter()
+        .map(|(name, id)| (name.to_lowercase(), id))
+        .collect();
+    let requirement_ids: HashMap<String, i32> = requirements::table
+        .select((requirements::key, requirements::id))
+        .load::<(String, i32)>(conn)?
+        .into_iter()
+        .collect();
+    for (key, column) in layout.wide_keys() {
+        if !requirement_ids.contains_key(&key) {
+            problems.push(RowError::new(
+                1,
+                Some(&column),
+                format!("no requirement with key {key}"),
+            ));
+        }
+    }
+    if problems.total > 0 {
+        return problems.into_result(unreachable_summary());
+    }
+    let session_segments: Option<HashSet<i32>> = match session_id {
+        None => None,
+        Some(id) => {
+            let exists: bool = diesel::select(diesel::dsl::exists(sessions::table.find(id))).get_result(conn)?;
+            if !exists {
+                return Err(AppError::field("session_id", "no such session"));
+            }
+            Some(
+                session_segments::table
+                    .filter(session_segments::session_id.eq(id))
+                    .select(session_segments::segment_id)
+                    .load::<i32>(conn)?
+                    .into_iter()
+                    .collect(),
+            )
+        }
+    };
+
+    let segment_column = header
+        .iter()
+        .find(|h| h.trim().eq_ignore_ascii_case("segment"))
+        .cloned()
+        .unwrap_or_default();
+    let mut batch = Batch {
+        rows: Vec::with_capacity(BATCH),
+        origins: Vec::with_capacity(BATCH),
+        imported: 0,
+    };
+    let mut row: u64 = 1;
+    while reader.read_byte_record(&mut record).map_err(csv_error)? {
+        row += 1;
+        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            continue; // a blank line
+        }
+        if record.len() != layout.width() {
+            problems.push(RowError::new(
+                row,
+                None,
+                format!("has {} fields, the header has {}", record.len(), layout.width()),
+            ));
+            continue;
+        }
+        let mut cells: Vec<&str> = Vec::with_capacity(layout.width());
+        let mut readable = true;
+        for (i, field) in record.iter().enumerate() {
+            match decode(field, row, &header[i], &mut problems) {
+                Some(text) => cells.push(text),
+                None => readable = false,
+            }
+        }
+        if !readable {
+            continue;
+        }
+        let pairs = match layout.read_row(row, &cells) {
+            Ok(pairs) => pairs,
+            Err(errors) => {
+                errors.into_iter().for_each(|e| problems.push(e));
+                continue;
+            }
+        };
+        for pair in pairs {
+            let Some(&segment_id) = segment_ids.get(&pair.segment.to_lowercase()) else {
+                problems.push(RowError::new(
+                    row,
+                    Some(&segment_column),
+                    format!("no segment named {:?}", pair.segment),
+                ));
+                break;
+            };
+            let Some(&requirement_id) = requirement_ids.get(&pair.requirement) else {
+                problems.push(RowError::new(
+                    row,
+                    Some(&pair.column),
+                    format!("no requirement with key {}", pair.requirement),
+                ));
+                continue;
+            };
+            if session_segments.as_ref().is_some_and(|s| !s.contains(&segment_id)) {
+                problems.push(RowError::new(
+                    row,
+                    Some(&segment_column),
+                    format!("segment {:?} did not take part in the session", pair.segment),
+                ));
+                break;
+            }
+            batch.rows.push(NewResponse {
+                requirement_id,
+                segment_id,
+                session_id,
+                respondent: pair.respondent,
+                functional: i32::from(pair.functional.number()),
+                dysfunctional: i32::from(pair.dysfunctional.number()),
+                importance: pair.importance,
+            });
+            batch.origins.push(Origin {
+                row,
+                column: pair.column,
+            });
+        }
+        if batch.rows.len() >= BATCH {
+            batch.flush(conn, &mut problems)?;
+        }
+    }
+    batch.flush(conn, &mut problems)?;
+    problems.into_result(ImportSummary {
+        imported: batch.imported,
+        format: layout.format,
+        ignored_columns: layout.ignored,
+    })
+}
+
+// Only reached through `into_result` with problems, which returns the error instead.
+fn unreachable_summary() -> ImportSummary {
+    ImportSummary {
+        imported: 0,
+        format: Format::Long,
+        ignored_columns: Vec::new(),
+    }
+}
+
+fn csv_error(e: csv::Error) -> AppError {
+    match e.kind() {
+        csv::ErrorKind::Io(io) => AppError::internal(format!("reading the upload failed: {io}")),
+        _ => AppError::bad_request("malformed_csv", e.to_string(), None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(sniff_delimiter(b"respondent,segment,requirement"), b',');
+        assert_eq!(sniff_delimiter(b"respondent;segment;requirement"), b';');
+        assert_eq!(sniff_delimiter(b"respondent\tsegment\trequirement"), b'\t');
+        assert_eq!(sniff_delimiter(b"respondent,\"a;b\""), b',');
+    }
+}
