@@ -31,7 +31,7 @@ impl Application {
         let db = Db::connect(&settings.database_url, settings.pool_size)?;
         ensure_first_admin(&db, settings).map_err(|e| format!("cannot create the first admin: {e}"))?;
         let secret = settings.resolve_jwt_secret()?;
-        let state = web::Data::new(AppState::new(db, settings, &secret));
+        let state = web::Data::new(AppState::new(db, settings, &secret)?);
         let listener =
             TcpListener::bind(&settings.listen).map_err(|e| format!("cannot listen on {}: {e}", settings.listen))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();

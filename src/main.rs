@@ -148,8 +148,14 @@ fn import_responses(settings: &Settings, path: &std::path::Path, session: Option
     let db = Db::connect(&settings.database_url, 1)?;
     match kanogap::admin::import_responses(&db, file, session) {
         Ok(summary) => {
-            let format = serde_json::to_value(&summary.format).ok().and_then(|v| v.as_str().map(str::to_owned));
-            println!("imported {} answers ({} format)", summary.imported, format.unwrap_or_default());
+            let format = serde_json::to_value(&summary.format)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned));
+            println!(
+                "imported {} answers ({} format)",
+                summary.imported,
+                format.unwrap_or_default()
+            );
             if !summary.ignored_columns.is_empty() {
                 println!("ignored columns: {}", summary.ignored_columns.join(", "));
             }

@@ -6,6 +6,7 @@ use crate::auth::jwt::TokenKeys;
 use crate::auth::throttle::LoginThrottle;
 use crate::config::Settings;
 use crate::db::Db;
+use crate::render::templates::Templates;
 
 pub struct AppState {
     pub db: Db,
@@ -13,11 +14,12 @@ pub struct AppState {
     pub throttle: LoginThrottle,
     pub json_limit_bytes: usize,
     pub csv_limit_bytes: usize,
+    pub templates: Templates,
 }
 
 impl AppState {
-    pub fn new(db: Db, settings: &Settings, jwt_secret: &str) -> Self {
-        AppState {
+    pub fn new(db: Db, settings: &Settings, jwt_secret: &str) -> Result<Self, String> {
+        Ok(AppState {
             db,
             tokens: TokenKeys::new(
                 jwt_secret.as_bytes(),
@@ -32,6 +34,7 @@ impl AppState {
             ),
             json_limit_bytes: settings.json_limit_bytes,
             csv_limit_bytes: settings.csv_limit_bytes,
-        }
+            templates: Templates::new()?,
+        })
     }
 }

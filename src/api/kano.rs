@@ -10,7 +10,6 @@ use super::extract::ValidQuery;
 use crate::auth::Caller;
 use crate::db::responses::{self, SegmentSelection};
 use crate::db::{requirements, segments, DbConnection, Scope};
-use crate::domain::classification::consolidate;
 use crate::domain::kano::{classify, KanoCategory, KanoResult, Tally};
 use crate::error::AppError;
 use crate::render::kano_chart::{self, ChartPoint};
@@ -194,30 +193,24 @@ pub struct ClassificationView {
 
 /// Consolidated classifications of one segment (see `domain::classification`).
 pub fn classifications(conn: &mut DbConnection, segment_id: i32) -> Result<Vec<ClassificationView>, AppError> {
-    let tallies = responses::tallies(conn, &SegmentSelection::One(segment_id), None)?;
-    let findings = responses::finding_counts(conn, segment_id)?;
-    let ids: Vec<i32> = tallies.keys().chain(findings.keys()).copied().collect();
+    let classified = crate::analysis::classifications(conn, &[segment_id])?;
+    let ids: Vec<i32> = classified.keys().map(|(_, r)| *r).collect();
     let mut keys = requirements::keys(conn, &ids)?;
-    let mut items: Vec<ClassificationView> = Vec::new();
-    let all: std::collections::BTreeSet<i32> = ids.into_iter().collect();
-    for id in all {
-        let result = tallies.get(&id).map(classify);
-        let found = findings.get(&id).map(Vec::as_slice).unwrap_or(&[]);
-        if let Some(c) = consolidate(result.as_ref(), found) {
-            items.push(ClassificationView {
-                requirement_id: id,
-                requirement_key: keys.remove(&id).unwrap_or_default(),
-                category: c.category.letter(),
-                category_name: c.category.name(),
-                source: c.source.as_str(),
-                confidence: c.confidence,
-                importance: c.importance,
-                n: c.n,
-                better: c.better,
-                worse: c.worse,
-            });
-        }
-    }
+    let mut items: Vec<ClassificationView> = classified
+        .into_iter()
+        .map(|((_, id), c)| ClassificationView {
+            requirement_id: id,
+            requirement_key: keys.remove(&id).unwrap_or_default(),
+            category: c.category.letter(),
+            category_name: c.category.name(),
+            source: c.source.as_str(),
+            confidence: c.confidence,
+            importance: c.importance,
+            n: c.n,
+            better: c.better,
+            worse: c.worse,
+        })
+        .collect();
     items.sort_by(|a, b| a.requirement_key.cmp(&b.requirement_key));
     Ok(items)
 }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod extract;
 pub mod findings;
+pub mod format;
 pub mod health;
 pub mod imports;
 pub mod kano;
@@ -13,6 +14,7 @@ pub mod requirements;
 pub mod segments;
 pub mod service_areas;
 pub mod sessions;
+pub mod sla;
 pub mod users;
 
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -111,6 +113,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(web::patch().to(assessments::update))
                     .route(web::delete().to(assessments::delete)),
             )
+            .service(
+                web::resource("/sla-drafts")
+                    .route(web::get().to(sla::list))
+                    .route(web::post().to(sla::create)),
+            )
+            .service(
+                web::resource("/sla-drafts/{id}")
+                    .route(web::get().to(sla::get))
+                    .route(web::patch().to(sla::update)),
+            )
+            .route("/sla-drafts/{id}/submit", web::post().to(sla::submit))
+            .route("/sla-drafts/{id}/approve", web::post().to(sla::approve))
+            .route("/sla-drafts/{id}/reject", web::post().to(sla::reject))
+            .route("/sla-drafts/{id}/sign-off", web::post().to(sla::sign_off))
             .route("/audit", web::get().to(audit::list)),
     );
 }

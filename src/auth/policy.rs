@@ -34,4 +34,10 @@ policies! {
     /// Measurements of current capability.
     ManageAssessments => [Admin, Leadership];
     ReadAudit => [Admin, Leadership];
+    /// Drafting, editing, submitting, approving and rejecting SLAs.
+    ManageSla => [Admin, Leadership];
+    /// Signing off an SLA for one's own segment.
+    SignSla => [Stakeholder];
+    /// The cross-segment gap report.
+    ReadGapReport => [Admin, Leadership, Facilitator];
 }

@@ -133,3 +133,18 @@ pub fn update(conn: &mut DbConnection, id: i32, changes: &AssessmentChanges) -> 
 pub fn delete(conn: &mut DbConnection, id: i32) -> QueryResult<usize> {
     diesel::delete(assessments::table.find(id)).execute(conn)
 }
+
+/// The current capability per (requirement, segment): the newest assessment of each pair,
+/// where `None` as segment is the general one. Assessments are entered by hand, so loading
+/// their history is small.
+pub fn newest(conn: &mut DbConnection) -> QueryResult<std::collections::HashMap<(i32, Option<i32>), Assessment>> {
+    let all: Vec<Assessment> = assessments::table
+        .order((assessments::assessed_on.desc(), assessments::id.desc()))
+        .select(Assessment::as_select())
+        .load(conn)?;
+    let mut map = std::collections::HashMap::new();
+    for a in all {
+        map.entry((a.requirement_id, a.segment_id)).or_insert(a);
+    }
+    Ok(map)
+}

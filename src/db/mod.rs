@@ -10,6 +10,7 @@ pub mod schema;
 pub mod segments;
 pub mod service_areas;
 pub mod sessions;
+pub mod sla;
 pub mod users;
 
 use std::path::PathBuf;

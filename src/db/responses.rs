@@ -127,3 +127,69 @@ pub fn finding_counts(conn: &mut DbConnection, segment_id: i32) -> QueryResult<B
     }
     Ok(map)
 }
+
+/// Answer grids for many segments at once, keyed by (segment, requirement): one query for a
+/// whole report instead of one per segment.
+pub fn tallies_by_segment(conn: &mut DbConnection, segment_ids: &[i32]) -> QueryResult<BTreeMap<(i32, i32), Tally>> {
+    type Row = (i32, i32, i32, i32, i64, Option<i64>, i64);
+    let rows: Vec<Row> = kano_responses::table
+        .filter(kano_responses::segment_id.eq_any(segment_ids.to_vec()))
+        .group_by((
+            kano_responses::segment_id,
+            kano_responses::requirement_id,
+            kano_responses::functional,
+            kano_responses::dysfunctional,
+        ))
+        .select((
+            kano_responses::segment_id,
+            kano_responses::requirement_id,
+            kano_responses::functional,
+            kano_responses::dysfunctional,
+            count_star(),
+            sum(kano_responses::importance),
+            count(kano_responses::importance),
+        ))
+        .load(conn)?;
+    let mut map: BTreeMap<(i32, i32), Tally> = BTreeMap::new();
+    for (segment, requirement, functional, dysfunctional, n, importance_sum, importance_n) in rows {
+        let (Some(f), Some(d)) = (
+            Answer::from_number(functional.into()),
+            Answer::from_number(dysfunctional.into()),
+        ) else {
+            continue;
+        };
+        let tally = map.entry((segment, requirement)).or_default();
+        tally.add_cell(f, d, n.max(0) as u64);
+        tally.add_importance(importance_sum.unwrap_or(0).max(0) as u64, importance_n.max(0) as u64);
+    }
+    Ok(map)
+}
+
+/// Findings for many segments at once, keyed by (segment, requirement).
+pub fn finding_counts_by_segment(
+    conn: &mut DbConnection,
+    segment_ids: &[i32],
+) -> QueryResult<BTreeMap<(i32, i32), Vec<FindingCount>>> {
+    let rows: Vec<(i32, i32, String, i64, Option<i64>)> = findings::table
+        .filter(findings::segment_id.eq_any(segment_ids.to_vec()))
+        .group_by((findings::segment_id, findings::requirement_id, findings::category))
+        .select((
+            findings::segment_id,
+            findings::requirement_id,
+            findings::category,
+            count_star(),
+            sum(findings::importance),
+        ))
+        .load(conn)?;
+    let mut map: BTreeMap<(i32, i32), Vec<FindingCount>> = BTreeMap::new();
+    for (segment, requirement, category, n, importance_sum) in rows {
+        if let Some(category) = FindingCategory::parse(&category) {
+            map.entry((segment, requirement)).or_default().push((
+                category,
+                n.max(0) as u64,
+                importance_sum.unwrap_or(0).max(0) as u64,
+            ));
+        }
+    }
+    Ok(map)
+}

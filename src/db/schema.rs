@@ -135,6 +135,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sla_drafts (id) {
+        id -> Integer,
+        segment_id -> Integer,
+        version -> Integer,
+        status -> Text,
+        title -> Text,
+        sections -> Text,
+        review_comment -> Nullable<Text>,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+        agreed_at -> Nullable<Timestamp>,
+        agreed_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    sla_signoffs (id) {
+        id -> Integer,
+        sla_draft_id -> Integer,
+        user_id -> Integer,
+        user_email -> Text,
+        signed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(user_segments -> users (user_id));
 diesel::joinable!(user_segments -> segments (segment_id));
 diesel::joinable!(session_segments -> sessions (session_id));
@@ -148,6 +176,8 @@ diesel::joinable!(assessments -> segments (segment_id));
 diesel::joinable!(kano_responses -> requirements (requirement_id));
 diesel::joinable!(kano_responses -> segments (segment_id));
 diesel::joinable!(kano_responses -> sessions (session_id));
+diesel::joinable!(sla_drafts -> segments (segment_id));
+diesel::joinable!(sla_signoffs -> sla_drafts (sla_draft_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -161,4 +191,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     assessments,
     audit_log,
     kano_responses,
+    sla_drafts,
+    sla_signoffs,
 );

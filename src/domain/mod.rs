@@ -3,4 +3,5 @@
 
 pub mod classification;
 pub mod kano;
+pub mod sla;
 pub mod terms;

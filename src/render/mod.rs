@@ -1,6 +1,10 @@
 //! Output formats built from computed results: charts (SVG) and, later, reports.
 
+pub mod bar_chart;
 pub mod kano_chart;
+pub mod markdown;
+pub mod sla;
+pub mod templates;
 
 /// Escapes text for XML/HTML content and attribute values.
 pub fn escape(text: &str) -> String {

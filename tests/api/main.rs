@@ -10,3 +10,4 @@ mod kano;
 mod persistence;
 mod roles;
 mod scope;
+mod sla;

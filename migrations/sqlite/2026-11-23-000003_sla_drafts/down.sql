@@ -1,0 +1,2 @@
+DROP TABLE sla_signoffs;
+DROP TABLE sla_drafts;

@@ -1,0 +1,93 @@
+//! Loads the evidence a computation needs (in a few grouped queries) and hands it to the pure
+//! core: consolidated classifications per segment, and what an SLA draft is made of.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use diesel::prelude::*;
+
+use crate::db::assessments::{self, Assessment};
+use crate::db::requirements::Requirement;
+use crate::db::responses;
+use crate::db::schema::{requirements, service_areas};
+use crate::db::DbConnection;
+use crate::domain::classification::{consolidate, Classification};
+use crate::domain::kano::classify;
+use crate::domain::sla::SlaRequirement;
+use crate::domain::terms::Direction;
+use crate::error::AppError;
+
+/// Consolidated classifications of the given segments, keyed by (segment, requirement).
+pub fn classifications(
+    conn: &mut DbConnection,
+    segment_ids: &[i32],
+) -> Result<BTreeMap<(i32, i32), Classification>, AppError> {
+    let tallies = responses::tallies_by_segment(conn, segment_ids)?;
+    let findings = responses::finding_counts_by_segment(conn, segment_ids)?;
+    let keys: BTreeSet<(i32, i32)> = tallies.keys().chain(findings.keys()).copied().collect();
+    let mut out = BTreeMap::new();
+    for key in keys {
+        let result = tallies.get(&key).map(classify);
+        let found = findings.get(&key).map(Vec::as_slice).unwrap_or(&[]);
+        if let Some(c) = consolidate(result.as_ref(), found) {
+            out.insert(key, c);
+        }
+    }
+    Ok(out)
+}
+
+pub fn requirements_by_id(conn: &mut DbConnection, ids: &[i32]) -> Result<HashMap<i32, Requirement>, AppError> {
+    let rows: Vec<Requirement> = requirements::table
+        .filter(requirements::id.eq_any(ids.to_vec()))
+        .select(Requirement::as_select())
+        .load(conn)?;
+    Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+}
+
+pub fn service_area_names(conn: &mut DbConnection) -> Result<HashMap<i32, String>, AppError> {
+    let rows: Vec<(i32, String)> = service_areas::table
+        .select((service_areas::id, service_areas::name))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
+/// The current capability of a requirement for a segment: the newest segment-specific
+/// assessment, else the newest general one.
+pub fn current_capability(
+    newest: &HashMap<(i32, Option<i32>), Assessment>,
+    requirement_id: i32,
+    segment_id: i32,
+) -> Option<&Assessment> {
+    newest
+        .get(&(requirement_id, Some(segment_id)))
+        .or_else(|| newest.get(&(requirement_id, None)))
+}
+
+/// Everything an SLA draft for the segment is drawn from.
+pub fn sla_requirements(conn: &mut DbConnection, segment_id: i32) -> Result<Vec<SlaRequirement>, AppError> {
+    let classified = classifications(conn, &[segment_id])?;
+    let ids: Vec<i32> = classified.keys().map(|(_, r)| *r).collect();
+    let requirements = requirements_by_id(conn, &ids)?;
+    let areas = service_area_names(conn)?;
+    let newest = assessments::newest(conn)?;
+    let mut out = Vec::with_capacity(classified.len());
+    for ((_, requirement_id), c) in classified {
+        let Some(r) = requirements.get(&requirement_id) else {
+            continue;
+        };
+        let capability = current_capability(&newest, requirement_id, segment_id);
+        out.push(SlaRequirement {
+            key: r.key.clone(),
+            title: r.title.clone(),
+            service_area: areas.get(&r.service_area_id).cloned().unwrap_or_default(),
+            category: c.category,
+            importance: c.importance,
+            metric: r.metric.clone(),
+            unit: r.unit.clone(),
+            direction: r.direction.as_deref().and_then(Direction::parse),
+            target: r.target,
+            current_value: capability.and_then(|a| a.current_value),
+            fulfilment: capability.and_then(|a| a.fulfilment),
+        });
+    }
+    Ok(out)
+}

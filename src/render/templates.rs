@@ -1,0 +1,102 @@
+//! Handlebars templates, built into the binary from `templates/` so it runs from anywhere, in
+//! strict mode: a missing variable is an error, never a silent blank. HTML templates escape
+//! what they print; Markdown and text templates print as is (with the `md` helper for table
+//! cells).
+
+use handlebars::{handlebars_helper, Handlebars};
+use serde::Serialize;
+
+use crate::error::AppError;
+
+const HTML: &[(&str, &str)] = &[
+    // ("gap_report", include_str!("../../templates/reports/gap_report.html.hbs")),
+    // ("value_proposition", include_str!("../../templates/reports/value_proposition.html.hbs")),
+    ("sla", include_str!("../../templates/sla/sla.html.hbs")),
+];
+const TEXT: &[(&str, &str)] = &[
+    // ("gap_report", include_str!("../../templates/reports/gap_report.md.hbs")),
+    // ("value_proposition", include_str!("../../templates/reports/value_proposition.md.hbs")),
+    ("sla", include_str!("../../templates/sla/sla.md.hbs")),
+    (
+        "sla.document_control",
+        include_str!("../../templates/sla/document_control.md.hbs"),
+    ),
+    (
+        "sla.service_description",
+        include_str!("../../templates/sla/service_description.md.hbs"),
+    ),
+    (
+        "sla.service_hours",
+        include_str!("../../templates/sla/service_hours.md.hbs"),
+    ),
+    (
+        "sla.commitments",
+        include_str!("../../templates/sla/commitments.md.hbs"),
+    ),
+    (
+        "sla.service_levels",
+        include_str!("../../templates/sla/service_levels.md.hbs"),
+    ),
+    ("sla.objectives", include_str!("../../templates/sla/objectives.md.hbs")),
+    (
+        "sla.responsibilities",
+        include_str!("../../templates/sla/responsibilities.md.hbs"),
+    ),
+    (
+        "sla.measurement",
+        include_str!("../../templates/sla/measurement.md.hbs"),
+    ),
+    ("sla.complaints", include_str!("../../templates/sla/complaints.md.hbs")),
+    ("sla.review", include_str!("../../templates/sla/review.md.hbs")),
+    ("sla.sign_off", include_str!("../../templates/sla/sign_off.md.hbs")),
+];
+
+handlebars_helper!(percent: |v: f64| format!("{:.0} %", v * 100.0));
+handlebars_helper!(fixed: |v: f64| format!("{v:.2}"));
+handlebars_helper!(number: |v: f64| {
+    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v:.2}") }
+});
+handlebars_helper!(md: |s: str| s.replace('|', "\\|").replace(['\n', '\r'], " "));
+
+pub struct Templates {
+    html: Handlebars<'static>,
+    text: Handlebars<'static>,
+}
+
+fn registry(templates: &[(&str, &str)], escape: bool) -> Result<Handlebars<'static>, String> {
+    let mut hb = Handlebars::new();
+    hb.set_strict_mode(true);
+    if !escape {
+        hb.register_escape_fn(handlebars::no_escape);
+    }
+    hb.register_helper("percent", Box::new(percent));
+    hb.register_helper("fixed", Box::new(fixed));
+    hb.register_helper("number", Box::new(number));
+    hb.register_helper("md", Box::new(md));
+    for (name, source) in templates {
+        hb.register_template_string(name, *source)
+            .map_err(|e| format!("template {name}: {e}"))?;
+    }
+    Ok(hb)
+}
+
+impl Templates {
+    pub fn new() -> Result<Self, String> {
+        Ok(Templates {
+            html: registry(HTML, true)?,
+            text: registry(TEXT, false)?,
+        })
+    }
+
+    pub fn html<T: Serialize>(&self, name: &str, data: &T) -> Result<String, AppError> {
+        self.html
+            .render(name, data)
+            .map_err(|e| AppError::internal(format!("rendering {name}.html: {e}")))
+    }
+
+    pub fn text<T: Serialize>(&self, name: &str, data: &T) -> Result<String, AppError> {
+        self.text
+            .render(name, data)
+            .map_err(|e| AppError::internal(format!("rendering {name}: {e}")))
+    }
+}
