@@ -9,8 +9,11 @@ use crate::db::assessments::{self, Assessment};
 use crate::db::requirements::Requirement;
 use crate::db::responses;
 use crate::db::schema::{requirements, service_areas};
+use crate::db::segments::{self, Segment};
 use crate::db::DbConnection;
+use crate::db::{Page, Scope};
 use crate::domain::classification::{consolidate, Classification};
+use crate::domain::gap::{self, Capability, GapInput, GapReport};
 use crate::domain::kano::classify;
 use crate::domain::sla::SlaRequirement;
 use crate::domain::terms::Direction;
@@ -90,4 +93,95 @@ pub fn sla_requirements(conn: &mut DbConnection, segment_id: i32) -> Result<Vec<
         });
     }
     Ok(out)
+}
+
+/// A gap report with what is needed to name and explain its rows.
+pub struct GapData {
+    pub report: GapReport,
+    pub requirements: HashMap<i32, Requirement>,
+    pub segments: HashMap<i32, Segment>,
+    pub service_areas: HashMap<i32, String>,
+    /// When the capability behind each (requirement, segment) row was assessed.
+    pub assessed_on: HashMap<(i32, i32), chrono::NaiveDate>,
+    /// The Kano coefficients behind each row, for the diagram.
+    pub coefficients: HashMap<(i32, i32), (Option<f64>, Option<f64>)>,
+}
+
+/// Ranks the gaps of every segment in `scope` (or just `segment_id`), optionally of one
+/// service area: classifications, requirements and capabilities in a handful of queries, then
+/// the pure ranking.
+pub fn gap_report(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    segment_id: Option<i32>,
+    service_area_id: Option<i32>,
+) -> Result<GapData, AppError> {
+    let all_segments = match segment_id {
+        Some(id) => vec![segments::get(conn, id, scope)?],
+        None => {
+            segments::list(
+                conn,
+                scope,
+                Page {
+                    limit: i64::MAX,
+                    offset: 0,
+                },
+            )?
+            .0
+        }
+    };
+    let segment_ids: Vec<i32> = all_segments.iter().map(|s| s.id).collect();
+    let classified = classifications(conn, &segment_ids)?;
+    let requirement_ids: Vec<i32> = classified
+        .keys()
+        .map(|(_, r)| *r)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let requirements = requirements_by_id(conn, &requirement_ids)?;
+    let newest = assessments::newest(conn)?;
+    let segments: HashMap<i32, Segment> = all_segments.into_iter().map(|s| (s.id, s)).collect();
+    let mut inputs = Vec::with_capacity(classified.len());
+    let mut assessed_on = HashMap::new();
+    let mut coefficients = HashMap::new();
+    for ((segment_id, requirement_id), c) in classified {
+        let (Some(r), Some(segment)) = (requirements.get(&requirement_id), segments.get(&segment_id)) else {
+            continue;
+        };
+        if service_area_id.is_some_and(|area| area != r.service_area_id) {
+            continue;
+        }
+        let capability = current_capability(&newest, requirement_id, segment_id);
+        if let Some(a) = capability {
+            assessed_on.insert((requirement_id, segment_id), a.assessed_on);
+        }
+        coefficients.insert((requirement_id, segment_id), (c.better, c.worse));
+        inputs.push(GapInput {
+            requirement_id,
+            requirement_key: r.key.clone(),
+            service_area_id: r.service_area_id,
+            segment_id,
+            segment_weight: segment.weight,
+            category: c.category,
+            source: c.source,
+            importance: c.importance,
+            better: c.better,
+            worse: c.worse,
+            target: r.target,
+            direction: r.direction.as_deref().and_then(Direction::parse),
+            capability: capability.and_then(|a| match (a.current_value, a.fulfilment) {
+                (Some(v), _) => Some(Capability::Value(v)),
+                (None, Some(f)) => Some(Capability::Fulfilment(f)),
+                _ => None,
+            }),
+        });
+    }
+    Ok(GapData {
+        report: gap::rank(inputs),
+        requirements,
+        segments,
+        service_areas: service_area_names(conn)?,
+        assessed_on,
+        coefficients,
+    })
 }

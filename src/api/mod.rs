@@ -10,6 +10,7 @@ pub mod format;
 pub mod health;
 pub mod imports;
 pub mod kano;
+pub mod reports;
 pub mod requirements;
 pub mod segments;
 pub mod service_areas;
@@ -85,6 +86,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/kano", web::get().to(kano::list))
             .route("/kano/chart.svg", web::get().to(kano::chart))
             .route("/segments/{id}/classification", web::get().to(kano::classification))
+            .route(
+                "/segments/{id}/value-proposition",
+                web::get().to(reports::value_proposition),
+            )
+            .route("/reports/gaps", web::get().to(reports::gaps))
             .service(
                 web::resource("/requirements/{id}")
                     .route(web::get().to(requirements::get))

@@ -2,6 +2,7 @@
 //! plain values; no I/O and no framework types, so it is tested like a library.
 
 pub mod classification;
+pub mod gap;
 pub mod kano;
 pub mod sla;
 pub mod terms;

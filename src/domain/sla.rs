@@ -120,7 +120,8 @@ pub struct SlaTerms {
     pub service_areas: Vec<String>,
 }
 
-fn amount(value: f64, unit: Option<&str>) -> String {
+/// A value with its unit, without needless decimals: "5 min", "99.50 %".
+pub fn amount(value: f64, unit: Option<&str>) -> String {
     let number = if value.fract() == 0.0 && value.abs() < 1e15 {
         format!("{}", value as i64)
     } else {
@@ -132,17 +133,18 @@ fn amount(value: f64, unit: Option<&str>) -> String {
     }
 }
 
+/// "at most 5 min" / "at least 95 %", or None without a target and direction.
+pub fn target_text(target: Option<f64>, direction: Option<Direction>, unit: Option<&str>) -> Option<String> {
+    match (target, direction) {
+        (Some(t), Some(Direction::LowerIsBetter)) => Some(format!("at most {}", amount(t, unit))),
+        (Some(t), Some(Direction::HigherIsBetter)) => Some(format!("at least {}", amount(t, unit))),
+        _ => None,
+    }
+}
+
 fn term(r: &SlaRequirement) -> Term {
     let measurable = r.metric.is_some() && r.target.is_some() && r.direction.is_some();
-    let target = match (r.target, r.direction) {
-        (Some(t), Some(Direction::LowerIsBetter)) if measurable => {
-            Some(format!("at most {}", amount(t, r.unit.as_deref())))
-        }
-        (Some(t), Some(Direction::HigherIsBetter)) if measurable => {
-            Some(format!("at least {}", amount(t, r.unit.as_deref())))
-        }
-        _ => None,
-    };
+    let target = target_text(r.target, r.direction, r.unit.as_deref()).filter(|_| measurable);
     let current = match (r.current_value, r.fulfilment) {
         (Some(v), _) => Some(amount(v, r.unit.as_deref())),
         (None, Some(f)) => Some(format!("{:.0} % fulfilled", f * 100.0)),

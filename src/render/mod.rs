@@ -1,10 +1,12 @@
 //! Output formats built from computed results: charts (SVG) and, later, reports.
 
 pub mod bar_chart;
+pub mod gap_report;
 pub mod kano_chart;
 pub mod markdown;
 pub mod sla;
 pub mod templates;
+pub mod value_proposition;
 
 /// Escapes text for XML/HTML content and attribute values.
 pub fn escape(text: &str) -> String {

@@ -9,13 +9,22 @@ use serde::Serialize;
 use crate::error::AppError;
 
 const HTML: &[(&str, &str)] = &[
-    // ("gap_report", include_str!("../../templates/reports/gap_report.html.hbs")),
-    // ("value_proposition", include_str!("../../templates/reports/value_proposition.html.hbs")),
+    (
+        "gap_report",
+        include_str!("../../templates/reports/gap_report.html.hbs"),
+    ),
+    (
+        "value_proposition",
+        include_str!("../../templates/reports/value_proposition.html.hbs"),
+    ),
     ("sla", include_str!("../../templates/sla/sla.html.hbs")),
 ];
 const TEXT: &[(&str, &str)] = &[
-    // ("gap_report", include_str!("../../templates/reports/gap_report.md.hbs")),
-    // ("value_proposition", include_str!("../../templates/reports/value_proposition.md.hbs")),
+    ("gap_report", include_str!("../../templates/reports/gap_report.md.hbs")),
+    (
+        "value_proposition",
+        include_str!("../../templates/reports/value_proposition.md.hbs"),
+    ),
     ("sla", include_str!("../../templates/sla/sla.md.hbs")),
     (
         "sla.document_control",
@@ -56,6 +65,7 @@ handlebars_helper!(fixed: |v: f64| format!("{v:.2}"));
 handlebars_helper!(number: |v: f64| {
     if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v:.2}") }
 });
+handlebars_helper!(times: |v: f64, k: f64| format!("{:.2}", v * k));
 handlebars_helper!(md: |s: str| s.replace('|', "\\|").replace(['\n', '\r'], " "));
 
 pub struct Templates {
@@ -73,6 +83,7 @@ fn registry(templates: &[(&str, &str)], escape: bool) -> Result<Handlebars<'stat
     hb.register_helper("fixed", Box::new(fixed));
     hb.register_helper("number", Box::new(number));
     hb.register_helper("md", Box::new(md));
+    hb.register_helper("times", Box::new(times));
     for (name, source) in templates {
         hb.register_template_string(name, *source)
             .map_err(|e| format!("template {name}: {e}"))?;

@@ -8,6 +8,7 @@ mod crud;
 mod input;
 mod kano;
 mod persistence;
+mod reports;
 mod roles;
 mod scope;
 mod sla;

@@ -1,0 +1,120 @@
+//! A segment's value proposition: what IT promises it (basic needs), what it is improving
+//! (satisfiers) and exploring (delighters), how well each is delivered today, and the state of
+//! its SLA. Built from the same ranked gaps as the gap report.
+
+use serde::Serialize;
+
+use super::gap_report::RowView;
+use super::templates::Templates;
+use crate::error::AppError;
+
+#[derive(Serialize)]
+pub struct Item {
+    pub key: String,
+    pub title: String,
+    pub service_area: String,
+    pub category_name: &'static str,
+    pub source: &'static str,
+    pub assessed: bool,
+    pub fulfilment: f64,
+    pub current: Option<String>,
+    pub target_text: Option<String>,
+    /// Its place in the segment's order of work, while not met.
+    pub rank: Option<u32>,
+    /// Width of the fulfilment bar, 0–100.
+    pub bar_percent: u32,
+}
+
+#[derive(Serialize)]
+pub struct SegmentView {
+    pub id: i32,
+    pub name: String,
+    pub description: Option<String>,
+    pub ambassador: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct SlaState {
+    pub id: i32,
+    pub version: i32,
+    pub status: String,
+    pub status_label: &'static str,
+    pub signed_off: bool,
+}
+
+#[derive(Serialize)]
+pub struct ValueProposition {
+    pub generated_at: String,
+    pub segment: SegmentView,
+    pub summary: String,
+    pub promises: Vec<Item>,
+    pub improving: Vec<Item>,
+    pub exploring: Vec<Item>,
+    pub sla: Option<SlaState>,
+}
+
+fn item(r: &RowView) -> Item {
+    Item {
+        key: r.requirement.key.clone(),
+        title: r.requirement.title.clone(),
+        service_area: r.service_area.name.clone(),
+        category_name: r.category_name,
+        source: r.source.as_str(),
+        assessed: r.assessed,
+        fulfilment: r.fulfilment,
+        // A measured value; a fulfilment level is already the percentage shown.
+        current: r.current_value.and(r.current.clone()),
+        target_text: r.target_text.clone(),
+        rank: r.rank,
+        bar_percent: (r.fulfilment.clamp(0.0, 1.0) * 100.0).round() as u32,
+    }
+}
+
+/// Sorts the segment's rows (ranked, in order of work, then met ones) into the three lists.
+pub fn build(segment: SegmentView, ranked: &[RowView], met: &[RowView], sla: Option<SlaState>) -> ValueProposition {
+    let mut promises = Vec::new();
+    let mut improving = Vec::new();
+    let mut exploring = Vec::new();
+    for r in ranked.iter().chain(met) {
+        match r.category {
+            "M" => promises.push(item(r)),
+            "O" => improving.push(item(r)),
+            "A" => exploring.push(item(r)),
+            _ => {}
+        }
+    }
+    let delivered = promises
+        .iter()
+        .filter(|i| i.assessed && i.fulfilment >= 1.0 - 1e-9)
+        .count();
+    let unmeasured = promises.iter().filter(|i| !i.assessed).count();
+    let summary = match promises.len() {
+        0 => format!("No basic needs have been identified for {} yet.", segment.name),
+        n => format!(
+            "IT fully delivers {delivered} of the {n} basic needs {} named{}.",
+            segment.name,
+            match unmeasured {
+                0 => String::new(),
+                1 => "; one is not measured yet".to_owned(),
+                u => format!("; {u} are not measured yet"),
+            }
+        ),
+    };
+    ValueProposition {
+        generated_at: chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
+        segment,
+        summary,
+        promises,
+        improving,
+        exploring,
+        sla,
+    }
+}
+
+pub fn markdown(templates: &Templates, vp: &ValueProposition) -> Result<String, AppError> {
+    templates.text("value_proposition", vp)
+}
+
+pub fn html(templates: &Templates, vp: &ValueProposition) -> Result<String, AppError> {
+    templates.html("value_proposition", vp)
+}
