@@ -14,8 +14,10 @@ pub struct Bar {
 }
 
 const WIDTH: f64 = 640.0;
-const LABEL: f64 = 190.0;
-const BAR_MAX: f64 = 330.0;
+const LABEL: f64 = 230.0;
+const BAR_MAX: f64 = 290.0;
+/// Longer labels are shortened with an ellipsis (the full text is in the tooltip).
+const LABEL_CHARS: usize = 34;
 const ROW: f64 = 26.0;
 const TOP: f64 = 34.0;
 
@@ -32,9 +34,17 @@ pub fn render(title: &str, bars: &[Bar]) -> String {
         let y = TOP + ROW * i as f64;
         let w = (bar.value.clamp(0.0, 1.0) * BAR_MAX).max(1.0);
         let label = escape(&bar.label);
+        let short = if bar.label.chars().count() > LABEL_CHARS {
+            escape(&format!(
+                "{}…",
+                bar.label.chars().take(LABEL_CHARS - 1).collect::<String>()
+            ))
+        } else {
+            label.clone()
+        };
         let _ = write!(
             svg,
-            r##"<g><title>{label}: {}</title><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#1a202c">{label}</text><rect x="{LABEL}" y="{y:.1}" width="{BAR_MAX}" height="16" fill="#edf2f7"/><rect x="{LABEL}" y="{y:.1}" width="{w:.1}" height="16" fill="#c05621"/><text x="{:.1}" y="{:.1}" fill="#4a5568">{}</text></g>"##,
+            r##"<g><title>{label}: {}</title><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#1a202c">{short}</text><rect x="{LABEL}" y="{y:.1}" width="{BAR_MAX}" height="16" fill="#edf2f7"/><rect x="{LABEL}" y="{y:.1}" width="{w:.1}" height="16" fill="#c05621"/><text x="{:.1}" y="{:.1}" fill="#4a5568">{}</text></g>"##,
             escape(&bar.note),
             LABEL - 8.0,
             y + 12.5,
@@ -68,7 +78,7 @@ mod tests {
                 note: "50 %".into(),
             }],
         );
-        assert!(svg.contains(r##"width="165.0" height="16" fill="#c05621""##), "{svg}"); // 0.5 × 330
+        assert!(svg.contains(r##"width="145.0" height="16" fill="#c05621""##), "{svg}"); // 0.5 × 290
         assert!(svg.contains("Finance &amp; &lt;Admin&gt;"));
         assert!(render("Empty", &[]).contains("Nothing to show"));
     }

@@ -77,12 +77,17 @@ pub fn render(title: &str, points: &[ChartPoint]) -> String {
     for p in points {
         let (cx, cy) = (px(p.x), py(p.y));
         let label = escape(&p.label);
+        // Labels on the right half read leftwards so they stay inside the picture.
+        let (lx, anchor) = if p.x > 0.5 {
+            (cx - 6.0, "end")
+        } else {
+            (cx + 6.0, "start")
+        };
         let _ = write!(
             svg,
-            r##"<g><title>{label}: |Worse| {:.2}, Better {:.2}</title><circle cx="{cx:.1}" cy="{cy:.1}" r="4" fill="#2b6cb0"/><text x="{:.1}" y="{:.1}" fill="#1a202c">{label}</text></g>"##,
+            r##"<g><title>{label}: |Worse| {:.2}, Better {:.2}</title><circle cx="{cx:.1}" cy="{cy:.1}" r="4" fill="#2b6cb0"/><text x="{lx:.1}" y="{:.1}" text-anchor="{anchor}" fill="#1a202c">{label}</text></g>"##,
             p.x,
             p.y,
-            cx + 6.0,
             cy - 6.0
         );
     }
@@ -116,7 +121,10 @@ mod tests {
         assert!(svg.contains("Kano &lt;Finance&gt;"), "titles are escaped");
         // x = 60 + 0.8 * 360 = 348; y = 480 − 60 − 0.2 * 360 = 348
         assert!(svg.contains(r#"<circle cx="348.0" cy="348.0""#), "{svg}");
-        assert!(svg.contains(">HD-CALLBACK</text>"));
+        assert!(
+            svg.contains(r##"text-anchor="end" fill="#1a202c">HD-CALLBACK</text>"##),
+            "right-half labels read leftwards"
+        );
         assert!(svg.contains("|Worse|") && svg.contains("Better"));
         assert!(!svg.contains("No questionnaire answers yet"));
     }
