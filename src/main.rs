@@ -25,7 +25,13 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the HTTP service (the default).
-    Serve,
+    Serve {
+        /// On a database without segments, load the demo data set first.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Load the demo data set (a university IT department) into an empty database.
+    Demo,
     /// Apply pending database migrations and exit.
     Migrate,
     /// Manage user accounts.
@@ -94,8 +100,9 @@ fn main() -> ExitCode {
         }
     };
     init_logging(&settings);
-    let result = match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(settings),
+    let result = match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo } => serve(settings, demo),
+        Command::Demo => load_demo(&settings, false),
         Command::Migrate => Db::connect(&settings.database_url, 1).map(|_| println!("migrations applied")),
         Command::User {
             command: UserCommand::Add { email, role, segments },
@@ -113,7 +120,10 @@ fn main() -> ExitCode {
     }
 }
 
-fn serve(settings: Settings) -> Result<(), String> {
+fn serve(settings: Settings, demo: bool) -> Result<(), String> {
+    if demo {
+        load_demo(&settings, true)?;
+    }
     actix_web::rt::System::new().block_on(async move {
         let app = Application::build(&settings)?;
         app.run_until_stopped().await.map_err(|e| e.to_string())
@@ -174,6 +184,33 @@ fn import_responses(settings: &Settings, path: &std::path::Path, session: Option
                 "{total} problem(s) in {}; nothing was imported",
                 path.display()
             ))
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Loads the demo data and prints how to sign in as each role. With `if_empty`, a database that
+/// already has data is left alone.
+fn load_demo(settings: &Settings, if_empty: bool) -> Result<(), String> {
+    let db = Db::connect(&settings.database_url, 1)?;
+    // The first admin, as at every start, so the demo has a way in for everyone.
+    kanogap::app::ensure_first_admin(&db, settings).map_err(|e| e.to_string())?;
+    match kanogap::demo::load(&db) {
+        Ok(summary) => {
+            println!(
+                "Loaded the Northfield University demo: {} segments, {} requirements, {} sessions, {} findings, {} questionnaire answers, {} assessments.",
+                summary.segments, summary.requirements, summary.sessions, summary.findings, summary.answers, summary.assessments
+            );
+            println!("Sign in as (passwords are shown only now):");
+            for (email, role, segment, password) in summary.users {
+                let segment = segment.map(|s| format!(" ({s})")).unwrap_or_default();
+                println!("  {:<12} {email:<48} {password}{segment}", role.as_str());
+            }
+            Ok(())
+        }
+        Err(kanogap::error::AppError::Conflict { .. }) if if_empty => {
+            tracing::info!("the database already has data; not loading the demo");
+            Ok(())
         }
         Err(e) => Err(e.to_string()),
     }

@@ -252,7 +252,12 @@ static REQUIREMENTS: [DemoRequirement; 32] = [
         "The users who will work with a system review and sign off its requirements before development or \
          configuration begins.",
         RC,
-        ("projects with user-signed requirements before build", "%", HIGHER, 100.0),
+        (
+            "projects with user-signed requirements before build",
+            "%",
+            HIGHER,
+            100.0,
+        ),
     ),
     unmeasured(
         "RC-RESEARCH-GRANTS",
@@ -312,7 +317,12 @@ static REQUIREMENTS: [DemoRequirement; 32] = [
         "Short security awareness training for all staff",
         "A twenty-minute online module on phishing, passwords and data handling, refreshed every year.",
         UE,
-        ("staff who completed the security awareness module this year", "%", HIGHER, 90.0),
+        (
+            "staff who completed the security awareness module this year",
+            "%",
+            HIGHER,
+            90.0,
+        ),
     ),
     // Developing/acquiring solutions
     measured(
@@ -360,7 +370,12 @@ static REQUIREMENTS: [DemoRequirement; 32] = [
         "Once software is approved and licensed, it is installed on the requester's machine or lab image within \
          five working days.",
         ID,
-        ("working days from approved request to installed software", "days", LOWER, 5.0),
+        (
+            "working days from approved request to installed software",
+            "days",
+            LOWER,
+            5.0,
+        ),
     ),
     measured(
         "ID-CHANGE-NOTICE",
@@ -448,7 +463,12 @@ static REQUIREMENTS: [DemoRequirement; 32] = [
         "Technician in a teaching room within fifteen minutes",
         "When teaching-room technology fails during a class, a technician is in the room within fifteen minutes.",
         HD,
-        ("minutes for a technician to reach a teaching room (median)", "min", LOWER, 15.0),
+        (
+            "minutes for a technician to reach a teaching room (median)",
+            "min",
+            LOWER,
+            15.0,
+        ),
     ),
     measured(
         "HD-STATUS-UPDATES",
@@ -456,7 +476,12 @@ static REQUIREMENTS: [DemoRequirement; 32] = [
         "Open tickets are updated at least every two working days, so nobody has to ring up to ask what is \
          happening.",
         HD,
-        ("open tickets updated at least every two working days", "%", HIGHER, 90.0),
+        (
+            "open tickets updated at least every two working days",
+            "%",
+            HIGHER,
+            90.0,
+        ),
     ),
 ];
 
@@ -1961,7 +1986,15 @@ mod tests {
     fn date_check_works() {
         assert!(valid_date("2026-02-28"));
         assert!(valid_date("2028-02-29"));
-        for bad in ["2026-02-29", "2026-13-01", "2026-9-01", "26-09-01", "2026-09-31", "2026/09/01", ""] {
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-9-01",
+            "26-09-01",
+            "2026-09-31",
+            "2026/09/01",
+            "",
+        ] {
             assert!(!valid_date(bad), "{bad}");
         }
     }
@@ -1989,7 +2022,11 @@ mod tests {
             assert!(!s.description.is_empty() && !s.ambassador.is_empty());
             assert!(s.headcount > 0, "{}", s.name);
             assert!((0.5..=2.0).contains(&s.weight), "{}", s.name);
-            assert!(RESPONDENT_POOLS.iter().any(|(name, _, _)| *name == s.name), "{}", s.name);
+            assert!(
+                RESPONDENT_POOLS.iter().any(|(name, _, _)| *name == s.name),
+                "{}",
+                s.name
+            );
         }
         let prefixes: HashSet<&str> = RESPONDENT_POOLS.iter().map(|(_, p, _)| *p).collect();
         assert_eq!(prefixes.len(), RESPONDENT_POOLS.len());
@@ -2004,22 +2041,36 @@ mod tests {
             assert!((2..=32).contains(&bytes.len()), "{}", r.key);
             assert!(bytes[0].is_ascii_uppercase() || bytes[0].is_ascii_digit(), "{}", r.key);
             assert!(
-                bytes.iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'-'),
+                bytes
+                    .iter()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'-'),
                 "{}",
                 r.key
             );
             assert!(SERVICE_AREAS.contains(&r.service_area), "{}: {}", r.key, r.service_area);
             assert!(!r.title.is_empty() && r.title.len() <= 200, "{}", r.key);
             assert!(!r.description.is_empty() && r.description.len() <= 4000, "{}", r.key);
-            let parts = [r.metric.is_some(), r.unit.is_some(), r.direction.is_some(), r.target.is_some()];
-            assert!(parts.iter().all(|&p| p) || parts.iter().all(|&p| !p), "{}: partial measure", r.key);
+            let parts = [
+                r.metric.is_some(),
+                r.unit.is_some(),
+                r.direction.is_some(),
+                r.target.is_some(),
+            ];
+            assert!(
+                parts.iter().all(|&p| p) || parts.iter().all(|&p| !p),
+                "{}: partial measure",
+                r.key
+            );
             if let Some(target) = r.target {
                 assert!(target.is_finite() && target >= 0.0, "{}", r.key);
             }
             assert!(r.unit.is_none_or(|u| u.len() <= 50), "{}", r.key);
         }
         for area in SERVICE_AREAS {
-            assert!(requirements().iter().any(|r| r.service_area == area), "no requirement in {area}");
+            assert!(
+                requirements().iter().any(|r| r.service_area == area),
+                "no requirement in {area}"
+            );
         }
     }
 
@@ -2052,7 +2103,10 @@ mod tests {
                 SessionKind::Survey | SessionKind::Workshop => {}
             }
         }
-        let survey = sessions().iter().find(|s| s.title == SURVEY_SESSION).expect("survey session");
+        let survey = sessions()
+            .iter()
+            .find(|s| s.title == SURVEY_SESSION)
+            .expect("survey session");
         assert_eq!(survey.kind, SessionKind::Survey);
         assert_eq!(survey.segments.len(), segments().len());
         assert_eq!(sessions().iter().filter(|s| s.kind == SessionKind::Survey).count(), 1);
@@ -2065,13 +2119,29 @@ mod tests {
             let session = sessions().iter().find(|s| s.title == f.session);
             let session = session.unwrap_or_else(|| panic!("unknown session {}", f.session));
             assert_ne!(session.kind, SessionKind::Survey, "{}", f.note);
-            assert!(session.segments.contains(&f.segment), "{} not in {}", f.segment, f.session);
-            assert!(requirement(f.requirement).is_some(), "unknown requirement {}", f.requirement);
+            assert!(
+                session.segments.contains(&f.segment),
+                "{} not in {}",
+                f.segment,
+                f.session
+            );
+            assert!(
+                requirement(f.requirement).is_some(),
+                "unknown requirement {}",
+                f.requirement
+            );
             assert!((1..=5).contains(&f.importance), "{}", f.note);
             assert!(!f.note.is_empty() && f.note.len() <= 4000);
         }
-        let triples: HashSet<_> = findings().iter().map(|f| (f.session, f.segment, f.requirement)).collect();
-        assert_eq!(triples.len(), findings().len(), "one finding per session, segment and requirement");
+        let triples: HashSet<_> = findings()
+            .iter()
+            .map(|f| (f.session, f.segment, f.requirement))
+            .collect();
+        assert_eq!(
+            triples.len(),
+            findings().len(),
+            "one finding per session, segment and requirement"
+        );
     }
 
     #[test]
@@ -2080,18 +2150,50 @@ mod tests {
         let mut pairs = HashSet::new();
         for p in answer_profiles() {
             assert!(names.contains(p.segment), "unknown segment {}", p.segment);
-            assert!(requirement(p.requirement).is_some(), "unknown requirement {}", p.requirement);
-            assert!(pairs.insert((p.segment, p.requirement)), "duplicate {} {}", p.segment, p.requirement);
+            assert!(
+                requirement(p.requirement).is_some(),
+                "unknown requirement {}",
+                p.requirement
+            );
+            assert!(
+                pairs.insert((p.segment, p.requirement)),
+                "duplicate {} {}",
+                p.segment,
+                p.requirement
+            );
             assert!((25..=60).contains(&p.respondents), "{} {}", p.segment, p.requirement);
-            assert!(p.mix.iter().map(|&(_, w)| w).sum::<u32>() > 0, "{} {}", p.segment, p.requirement);
+            assert!(
+                p.mix.iter().map(|&(_, w)| w).sum::<u32>() > 0,
+                "{} {}",
+                p.segment,
+                p.requirement
+            );
             let cells: HashSet<_> = p.mix.iter().map(|&(pair, _)| pair).collect();
-            assert_eq!(cells.len(), p.mix.len(), "{} {}: repeated cell", p.segment, p.requirement);
+            assert_eq!(
+                cells.len(),
+                p.mix.len(),
+                "{} {}: repeated cell",
+                p.segment,
+                p.requirement
+            );
             assert!(p.importance.is_none_or(|i| (1..=5).contains(&i)));
-            let pool = RESPONDENT_POOLS.iter().find(|(name, _, _)| *name == p.segment).map(|&(_, _, n)| n);
-            assert!(pool.is_some_and(|n| p.respondents <= n), "{} {}", p.segment, p.requirement);
+            let pool = RESPONDENT_POOLS
+                .iter()
+                .find(|(name, _, _)| *name == p.segment)
+                .map(|&(_, _, n)| n);
+            assert!(
+                pool.is_some_and(|n| p.respondents <= n),
+                "{} {}",
+                p.segment,
+                p.requirement
+            );
         }
         for s in segments() {
-            assert!(answer_profiles().iter().any(|p| p.segment == s.name), "{} not surveyed", s.name);
+            assert!(
+                answer_profiles().iter().any(|p| p.segment == s.name),
+                "{} not surveyed",
+                s.name
+            );
         }
     }
 
@@ -2105,10 +2207,21 @@ mod tests {
             total += first.len();
 
             let ids: HashSet<&str> = first.iter().map(|(id, ..)| id.as_str()).collect();
-            assert_eq!(ids.len(), first.len(), "{} {}: repeated respondent", p.segment, p.requirement);
-            let prefix = RESPONDENT_POOLS.iter().find(|(name, _, _)| *name == p.segment).map(|&(_, pre, _)| pre);
+            assert_eq!(
+                ids.len(),
+                first.len(),
+                "{} {}: repeated respondent",
+                p.segment,
+                p.requirement
+            );
+            let prefix = RESPONDENT_POOLS
+                .iter()
+                .find(|(name, _, _)| *name == p.segment)
+                .map(|&(_, pre, _)| pre);
             let prefix = format!("{}-", prefix.unwrap_or_default());
-            assert!(first.iter().all(|(id, ..)| id.starts_with(&prefix) && id.len() == prefix.len() + 3));
+            assert!(first
+                .iter()
+                .all(|(id, ..)| id.starts_with(&prefix) && id.len() == prefix.len() + 3));
 
             let mut counts: HashMap<(Answer, Answer), u32> = HashMap::new();
             for (_, f, d, _) in &first {
@@ -2118,7 +2231,12 @@ mod tests {
             for &(pair, w) in p.mix {
                 let expected = f64::from(p.respondents) * f64::from(w) / f64::from(weight);
                 let got = f64::from(counts.get(&pair).copied().unwrap_or(0));
-                assert!((got - expected).abs() < 1.0, "{} {} {pair:?}: {got} vs {expected}", p.segment, p.requirement);
+                assert!(
+                    (got - expected).abs() < 1.0,
+                    "{} {} {pair:?}: {got} vs {expected}",
+                    p.segment,
+                    p.requirement
+                );
             }
             assert!(counts.keys().all(|pair| p.mix.iter().any(|&(cell, _)| cell == *pair)));
 
@@ -2126,13 +2244,21 @@ mod tests {
                 match (p.importance, importance) {
                     (None, None) => {}
                     (Some(typical), Some(i)) => {
-                        assert!((1..=5).contains(i) && (i - typical).abs() <= 1, "{} {}", p.segment, p.requirement)
+                        assert!(
+                            (1..=5).contains(i) && (i - typical).abs() <= 1,
+                            "{} {}",
+                            p.segment,
+                            p.requirement
+                        )
                     }
                     _ => panic!("{} {}: importance asked inconsistently", p.segment, p.requirement),
                 }
             }
         }
-        assert_eq!(total as u32, answer_profiles().iter().map(|p| p.respondents).sum::<u32>());
+        assert_eq!(
+            total as u32,
+            answer_profiles().iter().map(|p| p.respondents).sum::<u32>()
+        );
     }
 
     #[test]
@@ -2142,15 +2268,34 @@ mod tests {
         let b: Vec<String> = answers(&profiles[1]).into_iter().map(|(id, ..)| id).collect();
         assert_ne!(a, b, "each profile draws its own respondents");
 
-        let empty = DemoAnswerProfile { segment: "Alumni", requirement: "X1", respondents: 10, mix: &[], importance: None };
+        let empty = DemoAnswerProfile {
+            segment: "Alumni",
+            requirement: "X1",
+            respondents: 10,
+            mix: &[],
+            importance: None,
+        };
         assert!(answers(&empty).is_empty());
-        let zero = DemoAnswerProfile { mix: &[((LK, DL), 0)], ..empty };
+        let zero = DemoAnswerProfile {
+            mix: &[((LK, DL), 0)],
+            ..empty
+        };
         assert!(answers(&zero).is_empty());
-        let odd = DemoAnswerProfile { segment: "", mix: &[((LK, DL), 1)], importance: Some(9), ..empty };
+        let odd = DemoAnswerProfile {
+            segment: "",
+            mix: &[((LK, DL), 1)],
+            importance: Some(9),
+            ..empty
+        };
         let rows = answers(&odd);
         assert_eq!(rows.len(), 10);
         assert!(rows.iter().all(|(id, _, _, i)| id.starts_with("R-") && *i == Some(5)));
-        let many = DemoAnswerProfile { segment: FACULTY, respondents: 1200, mix: &[((NT, NT), 1)], ..empty };
+        let many = DemoAnswerProfile {
+            segment: FACULTY,
+            respondents: 1200,
+            mix: &[((NT, NT), 1)],
+            ..empty
+        };
         let ids: HashSet<String> = answers(&many).into_iter().map(|(id, ..)| id).collect();
         assert_eq!(ids.len(), 1200);
         assert!(ids.contains("FAC-1200"));
@@ -2164,7 +2309,11 @@ mod tests {
             let r = requirement(a.requirement).unwrap_or_else(|| panic!("unknown requirement {}", a.requirement));
             assert!(a.segment.is_none_or(|s| names.contains(s)), "{}", a.requirement);
             assert!(valid_date(a.assessed_on), "{}", a.requirement);
-            assert!(("2026-06-01"..="2026-11-30").contains(&a.assessed_on), "{}", a.requirement);
+            assert!(
+                ("2026-06-01"..="2026-11-30").contains(&a.assessed_on),
+                "{}",
+                a.requirement
+            );
             assert!(!a.assessor.is_empty() && !a.note.is_empty());
             match (a.current_value, a.fulfilment) {
                 (Some(v), None) => {
@@ -2174,11 +2323,19 @@ mod tests {
                 (None, Some(f)) => assert!((0.0..=1.0).contains(&f), "{}", a.requirement),
                 _ => panic!("{}: give exactly one of current_value and fulfilment", a.requirement),
             }
-            assert!(seen.insert((a.requirement, a.segment, a.assessed_on)), "{} assessed twice", a.requirement);
+            assert!(
+                seen.insert((a.requirement, a.segment, a.assessed_on)),
+                "{} assessed twice",
+                a.requirement
+            );
         }
         let measurable = requirements().iter().filter(|r| r.target.is_some());
         let assessed = measurable
-            .filter(|r| assessments().iter().any(|a| a.requirement == r.key && a.current_value.is_some()))
+            .filter(|r| {
+                assessments()
+                    .iter()
+                    .any(|a| a.requirement == r.key && a.current_value.is_some())
+            })
             .count();
         assert!(assessed * 4 >= requirements().iter().filter(|r| r.target.is_some()).count() * 3);
     }

@@ -117,3 +117,47 @@ async fn import_responses_from_a_file() {
     let (_, kano) = app.get("/api/v1/kano", &app.admin).await;
     assert_eq!(kano["items"][0]["n"], 1, "the failed import stored nothing");
 }
+
+#[actix_web::test]
+async fn demo_loads_a_realistic_data_set_once() {
+    let (settings, dir, pg) = test_settings();
+    let url = settings.database_url.clone();
+    let out = kanogap(&url)
+        .arg("demo")
+        .env("KANOGAP_ADMIN_EMAIL", crate::helpers::ADMIN_EMAIL)
+        .env("KANOGAP_ADMIN_PASSWORD", crate::helpers::ADMIN_PASSWORD)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Loaded the Northfield University demo"), "{stdout}");
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("leadership@northfield.example"))
+        .unwrap();
+    let password = line.split_whitespace().nth(2).unwrap().to_owned();
+
+    let app = spawn_app_from(settings, dir, pg).await;
+    let lead = app.login("leadership@northfield.example", &password).await;
+    let (status, report) = app.get("/api/v1/reports/gaps", &lead).await;
+    assert_eq!(status, 200);
+    let rows = report["rows"].as_array().unwrap();
+    assert!(rows.len() >= 25, "{} ranked gaps", rows.len());
+    assert!(rows
+        .iter()
+        .any(|r| r["requirement"]["key"] == "HD-CALLBACK" && r["tier"] == 1));
+    assert!(report["by_segment"].as_array().unwrap().len() >= 4);
+    let (_, kano) = app.get("/api/v1/kano", &lead).await;
+    let answers: u64 = kano["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["n"].as_u64().unwrap())
+        .sum();
+    assert!(answers >= 300, "{answers} answers");
+
+    // Only into an empty database.
+    let again = kanogap(&url).arg("demo").output().unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already has segments"));
+}
