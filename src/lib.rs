@@ -19,3 +19,4 @@ pub mod error;
 pub mod import;
 pub mod render;
 pub mod state;
+pub mod web;

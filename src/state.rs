@@ -15,6 +15,8 @@ pub struct AppState {
     pub json_limit_bytes: usize,
     pub csv_limit_bytes: usize,
     pub templates: Templates,
+    /// Mark cookies `Secure` (behind TLS).
+    pub cookie_secure: bool,
 }
 
 impl AppState {
@@ -35,6 +37,7 @@ impl AppState {
             json_limit_bytes: settings.json_limit_bytes,
             csv_limit_bytes: settings.csv_limit_bytes,
             templates: Templates::new()?,
+            cookie_secure: settings.cookie_secure,
         })
     }
 }

@@ -110,6 +110,16 @@ pub async fn create(
     state: web::Data<AppState>,
     ValidJson(body): ValidJson<CreateAssessment>,
 ) -> Result<HttpResponse, AppError> {
+    let assessment = state.db.write(move |c| create_tx(c, &caller, body)).await?;
+    Ok(created(&assessment))
+}
+
+/// Records an assessment (also used by the pages). Runs inside a write transaction.
+pub fn create_tx(
+    c: &mut DbConnection,
+    caller: &Caller,
+    body: CreateAssessment,
+) -> Result<assessments::Assessment, AppError> {
     let new = NewAssessment {
         requirement_id: body.requirement_id,
         segment_id: body.segment_id,
@@ -119,23 +129,17 @@ pub async fn create(
         assessor: text(body.assessor),
         note: text(body.note),
     };
-    let assessment = state
-        .db
-        .write(move |c| {
-            check(c, new.requirement_id, new.segment_id, new.current_value, new.fulfilment)?;
-            let assessment = assessments::insert(c, &new)?;
-            record_object(
-                c,
-                Actor::User(&caller),
-                "create",
-                "assessment",
-                assessment.id,
-                &assessment,
-            )?;
-            Ok(assessment)
-        })
-        .await?;
-    Ok(created(&assessment))
+    check(c, new.requirement_id, new.segment_id, new.current_value, new.fulfilment)?;
+    let assessment = assessments::insert(c, &new)?;
+    record_object(
+        c,
+        Actor::User(caller),
+        "create",
+        "assessment",
+        assessment.id,
+        &assessment,
+    )?;
+    Ok(assessment)
 }
 
 pub async fn update(

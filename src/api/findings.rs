@@ -102,6 +102,12 @@ pub async fn create(
     state: web::Data<AppState>,
     ValidJson(body): ValidJson<CreateFinding>,
 ) -> Result<HttpResponse, AppError> {
+    let finding = state.db.write(move |c| create_tx(c, &caller, body)).await?;
+    Ok(created(&finding))
+}
+
+/// Records a finding (also used by the pages). Runs inside a write transaction.
+pub fn create_tx(c: &mut DbConnection, caller: &Caller, body: CreateFinding) -> Result<findings::Finding, AppError> {
     let new = NewFinding {
         requirement_id: body.requirement_id,
         segment_id: body.segment_id,
@@ -110,16 +116,10 @@ pub async fn create(
         importance: body.importance,
         note: text(body.note),
     };
-    let finding = state
-        .db
-        .write(move |c| {
-            check_references(c, new.requirement_id, new.segment_id, new.session_id)?;
-            let finding = findings::insert(c, &new)?;
-            record_object(c, Actor::User(&caller), "create", "finding", finding.id, &finding)?;
-            Ok(finding)
-        })
-        .await?;
-    Ok(created(&finding))
+    check_references(c, new.requirement_id, new.segment_id, new.session_id)?;
+    let finding = findings::insert(c, &new)?;
+    record_object(c, Actor::User(caller), "create", "finding", finding.id, &finding)?;
+    Ok(finding)
 }
 
 pub async fn update(

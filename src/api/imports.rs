@@ -196,14 +196,13 @@ pub struct ImportQuery {
 
 /// Copies the upload to a temporary file as it arrives, refusing it once over `limit`. The
 /// import then reads the file: a slow client never holds the database's write lock.
-async fn spool(req: &HttpRequest, mut payload: web::Payload, limit: usize) -> Result<std::fs::File, AppError> {
+pub async fn spool<S, E>(mut payload: S, declared: Option<usize>, limit: usize) -> Result<std::fs::File, AppError>
+where
+    S: futures_util::Stream<Item = Result<web::Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
     let io = |e: std::io::Error| AppError::internal(format!("spooling the upload failed: {e}"));
     let blocking = |e: actix_web::error::BlockingError| AppError::internal(e.to_string());
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
         return Err(AppError::PayloadTooLarge { limit });
     }
@@ -256,8 +255,23 @@ pub async fn import_csv(
     if !is_csv {
         return Err(AppError::UnsupportedMediaType { expected: "text/csv" });
     }
-    let file = spool(&req, payload, state.csv_limit_bytes).await?;
-    let session_id = q.session_id;
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let file = spool(payload, declared, state.csv_limit_bytes).await?;
+    let summary = import_file(&state, caller.caller, file, q.session_id).await?;
+    Ok(HttpResponse::Created().json(summary))
+}
+
+/// Imports a spooled CSV in one write transaction, audited (also used by the upload page).
+pub async fn import_file(
+    state: &AppState,
+    caller: crate::auth::Caller,
+    file: std::fs::File,
+    session_id: Option<i32>,
+) -> Result<import::ImportSummary, AppError> {
     let summary = state
         .db
         .write(move |c| {
@@ -275,5 +289,5 @@ pub async fn import_csv(
         })
         .await?;
     tracing::info!(imported = summary.imported, "questionnaire answers imported");
-    Ok(HttpResponse::Created().json(summary))
+    Ok(summary)
 }

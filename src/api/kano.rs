@@ -103,7 +103,7 @@ impl KanoView {
 }
 
 /// A named segment the caller may see (404 otherwise), or all the caller may see, pooled.
-fn selection(
+pub fn selection(
     conn: &mut DbConnection,
     caller_scope: &Scope,
     segment_id: Option<i32>,
@@ -117,7 +117,7 @@ fn selection(
     }
 }
 
-fn views(
+pub fn views(
     conn: &mut DbConnection,
     selection: &SegmentSelection,
     tallies: BTreeMap<i32, Tally>,

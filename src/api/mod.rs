@@ -26,6 +26,7 @@ use crate::error::AppError;
 
 /// Every route of the service.
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    crate::web::routes(cfg);
     cfg.route("/health", web::get().to(health::health)).service(
         web::scope("/api/v1")
             .route("/auth/token", web::post().to(auth::token))

@@ -99,7 +99,29 @@ pub async fn value_proposition(
             Some("format"),
         ));
     }
-    let (scope, id) = (caller.scope(), id.into_inner());
+    let vp = load_value_proposition(&state, &caller, id.into_inner()).await?;
+    Ok(match format {
+        Format::Json | Format::Csv => HttpResponse::Ok().json(&vp),
+        Format::Md => document(
+            format,
+            value_proposition::markdown(&state.templates, &vp)?,
+            "value-proposition",
+        ),
+        Format::Html => document(
+            format,
+            value_proposition::html(&state.templates, &vp)?,
+            "value-proposition",
+        ),
+    })
+}
+
+/// A segment's value proposition, as the caller may see it (404 outside their segments).
+pub async fn load_value_proposition(
+    state: &AppState,
+    caller: &Caller,
+    id: i32,
+) -> Result<value_proposition::ValueProposition, AppError> {
+    let scope = caller.scope();
     let (data, segment, latest) = state
         .db
         .run(move |c| {
@@ -126,7 +148,7 @@ pub async fn value_proposition(
             signed_off,
         }
     });
-    let vp = value_proposition::build(
+    Ok(value_proposition::build(
         SegmentView {
             id: segment.id,
             name: segment.name,
@@ -136,18 +158,5 @@ pub async fn value_proposition(
         &view.rows,
         &view.met,
         sla_state,
-    );
-    Ok(match format {
-        Format::Json | Format::Csv => HttpResponse::Ok().json(&vp),
-        Format::Md => document(
-            format,
-            value_proposition::markdown(&state.templates, &vp)?,
-            "value-proposition",
-        ),
-        Format::Html => document(
-            format,
-            value_proposition::html(&state.templates, &vp)?,
-            "value-proposition",
-        ),
-    })
+    ))
 }

@@ -97,6 +97,16 @@ pub async fn create(
     state: web::Data<AppState>,
     ValidJson(body): ValidJson<CreateRequirement>,
 ) -> Result<HttpResponse, AppError> {
+    let requirement = state.db.write(move |c| create_tx(c, &caller, body)).await?;
+    Ok(created(&requirement))
+}
+
+/// Adds a requirement (also used by the pages). Runs inside a write transaction.
+pub fn create_tx(
+    c: &mut crate::db::DbConnection,
+    caller: &Caller,
+    body: CreateRequirement,
+) -> Result<requirements::Requirement, AppError> {
     measure_rule(body.direction, body.target)?;
     let new = NewRequirement {
         key: body.key,
@@ -108,27 +118,21 @@ pub async fn create(
         direction: body.direction.map(|d| d.as_str().to_owned()),
         target: body.target,
     };
-    let requirement = state
-        .db
-        .write(move |c| {
-            require_reference(
-                service_areas::exists(c, new.service_area_id)?,
-                "service_area_id",
-                "service area",
-            )?;
-            let requirement = requirements::insert(c, &new)?;
-            record_object(
-                c,
-                Actor::User(&caller),
-                "create",
-                "requirement",
-                requirement.id,
-                &requirement,
-            )?;
-            Ok(requirement)
-        })
-        .await?;
-    Ok(created(&requirement))
+    require_reference(
+        service_areas::exists(c, new.service_area_id)?,
+        "service_area_id",
+        "service area",
+    )?;
+    let requirement = requirements::insert(c, &new)?;
+    record_object(
+        c,
+        Actor::User(caller),
+        "create",
+        "requirement",
+        requirement.id,
+        &requirement,
+    )?;
+    Ok(requirement)
 }
 
 pub async fn update(

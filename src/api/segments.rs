@@ -70,6 +70,16 @@ pub async fn create(
     state: web::Data<AppState>,
     ValidJson(body): ValidJson<CreateSegment>,
 ) -> Result<HttpResponse, AppError> {
+    let segment = state.db.write(move |c| create_tx(c, &caller, body)).await?;
+    Ok(created(&segment))
+}
+
+/// Adds a segment (also used by the pages). Runs inside a write transaction.
+pub fn create_tx(
+    c: &mut crate::db::DbConnection,
+    caller: &Caller,
+    body: CreateSegment,
+) -> Result<segments::Segment, AppError> {
     let new = NewSegment {
         name: body.name.trim().to_owned(),
         description: text(body.description),
@@ -77,15 +87,9 @@ pub async fn create(
         weight: body.weight.unwrap_or(1.0),
         ambassador: text(body.ambassador),
     };
-    let segment = state
-        .db
-        .write(move |c| {
-            let segment = segments::insert(c, &new)?;
-            record_object(c, Actor::User(&caller), "create", "segment", segment.id, &segment)?;
-            Ok(segment)
-        })
-        .await?;
-    Ok(created(&segment))
+    let segment = segments::insert(c, &new)?;
+    record_object(c, Actor::User(caller), "create", "segment", segment.id, &segment)?;
+    Ok(segment)
 }
 
 pub async fn update(

@@ -76,6 +76,16 @@ pub async fn create(
     state: web::Data<AppState>,
     ValidJson(body): ValidJson<CreateSession>,
 ) -> Result<HttpResponse, AppError> {
+    let session = state.db.write(move |c| create_tx(c, &caller, body)).await?;
+    Ok(created(&session))
+}
+
+/// Creates a session (also used by the pages). Runs inside a write transaction.
+pub fn create_tx(
+    c: &mut crate::db::DbConnection,
+    caller: &Caller,
+    body: CreateSession,
+) -> Result<sessions::Session, AppError> {
     let segment_ids = unique_ids(body.segment_ids);
     let new = NewSession {
         kind: body.kind.as_str().to_owned(),
@@ -84,16 +94,10 @@ pub async fn create(
         facilitator: text(body.facilitator),
         notes: text(body.notes),
     };
-    let session = state
-        .db
-        .write(move |c| {
-            require_segments(c, "segment_ids", &segment_ids)?;
-            let session = sessions::insert(c, &new, &segment_ids)?;
-            record_object(c, Actor::User(&caller), "create", "session", session.id, &session)?;
-            Ok(session)
-        })
-        .await?;
-    Ok(created(&session))
+    require_segments(c, "segment_ids", &segment_ids)?;
+    let session = sessions::insert(c, &new, &segment_ids)?;
+    record_object(c, Actor::User(caller), "create", "session", session.id, &session)?;
+    Ok(session)
 }
 
 pub async fn update(

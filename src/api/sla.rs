@@ -184,6 +184,19 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(Listing { items, total }))
 }
 
+/// A draft as the caller may see it (404 outside their segments), ready to show.
+pub async fn load(state: &web::Data<AppState>, caller: &Caller, id: i32) -> Result<(SlaView, SlaContext), AppError> {
+    let app = state.clone();
+    let scope = caller.scope();
+    state
+        .db
+        .run(move |c| {
+            let row = sla::get(c, id, &scope)?;
+            view(c, &app.templates, row)
+        })
+        .await
+}
+
 pub async fn get(
     req: HttpRequest,
     caller: Caller,
@@ -191,7 +204,6 @@ pub async fn get(
     id: web::Path<i32>,
     ValidQuery(q): ValidQuery<FormatQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (scope, id) = (caller.scope(), id.into_inner());
     let format = Format::negotiate(q.format, &req);
     if format == Format::Csv {
         return Err(AppError::bad_request(
@@ -200,14 +212,7 @@ pub async fn get(
             Some("format"),
         ));
     }
-    let app = state.clone();
-    let (view, ctx) = state
-        .db
-        .run(move |c| {
-            let row = sla::get(c, id, &scope)?;
-            view(c, &app.templates, row)
-        })
-        .await?;
+    let (view, ctx) = load(&state, &caller, id.into_inner()).await?;
     respond(&state.templates, format, view, &ctx)
 }
 
@@ -217,11 +222,16 @@ pub async fn create(
     state: web::Data<AppState>,
     ValidJson(body): ValidJson<CreateSla>,
 ) -> Result<HttpResponse, AppError> {
+    let view = create_draft(&state, caller.caller, body.segment_id).await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+pub async fn create_draft(state: &web::Data<AppState>, caller: Caller, segment_id: i32) -> Result<SlaView, AppError> {
     let app = state.clone();
     let (view, _) = state
         .db
         .write(move |c| {
-            let segment = segments::get(c, body.segment_id, &Scope::All)
+            let segment = segments::get(c, segment_id, &Scope::All)
                 .map_err(|_| AppError::field("segment_id", "no such segment"))?;
             let terms = draft_terms(&crate::analysis::sla_requirements(c, segment.id)?);
             let version = sla::next_version(c, segment.id)?;
@@ -266,7 +276,7 @@ pub async fn create(
             view(c, &app.templates, row)
         })
         .await?;
-    Ok(HttpResponse::Created().json(view))
+    Ok(view)
 }
 
 pub async fn update(
@@ -275,7 +285,12 @@ pub async fn update(
     id: web::Path<i32>,
     ValidJson(body): ValidJson<UpdateSla>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
+    let view = edit(&state, caller.caller, id.into_inner(), body).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Edits a draft's title and sections (also used by the pages).
+pub async fn edit(state: &web::Data<AppState>, caller: Caller, id: i32, body: UpdateSla) -> Result<SlaView, AppError> {
     if let Some(sections) = &body.sections {
         for (key, text) in sections {
             match section(key) {
@@ -314,17 +329,17 @@ pub async fn update(
             view(c, &app.templates, row)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(view)
 }
 
 /// Applies one lifecycle step; 409 `invalid_state` when it is out of order.
-async fn step(
-    state: web::Data<AppState>,
+pub async fn apply(
+    state: &web::Data<AppState>,
     caller: Caller,
     id: i32,
     action: SlaAction,
     comment: Option<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<SlaView, AppError> {
     let app = state.clone();
     let scope = caller.scope();
     let (view, _) = state
@@ -381,7 +396,7 @@ async fn step(
             view(c, &app.templates, row)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(view)
 }
 
 pub async fn submit(
@@ -389,7 +404,7 @@ pub async fn submit(
     state: web::Data<AppState>,
     id: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
-    step(state, caller.caller, id.into_inner(), SlaAction::Submit, None).await
+    Ok(HttpResponse::Ok().json(apply(&state, caller.caller, id.into_inner(), SlaAction::Submit, None).await?))
 }
 
 pub async fn approve(
@@ -397,7 +412,7 @@ pub async fn approve(
     state: web::Data<AppState>,
     id: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
-    step(state, caller.caller, id.into_inner(), SlaAction::Approve, None).await
+    Ok(HttpResponse::Ok().json(apply(&state, caller.caller, id.into_inner(), SlaAction::Approve, None).await?))
 }
 
 pub async fn reject(
@@ -406,14 +421,8 @@ pub async fn reject(
     id: web::Path<i32>,
     ValidJson(body): ValidJson<RejectSla>,
 ) -> Result<HttpResponse, AppError> {
-    step(
-        state,
-        caller.caller,
-        id.into_inner(),
-        SlaAction::Reject,
-        Some(body.comment.trim().to_owned()),
-    )
-    .await
+    let comment = Some(body.comment.trim().to_owned());
+    Ok(HttpResponse::Ok().json(apply(&state, caller.caller, id.into_inner(), SlaAction::Reject, comment).await?))
 }
 
 /// A stakeholder of the SLA's segment records their sign-off (another segment's SLA is 404).
@@ -422,5 +431,5 @@ pub async fn sign_off(
     state: web::Data<AppState>,
     id: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
-    step(state, caller.caller, id.into_inner(), SlaAction::SignOff, None).await
+    Ok(HttpResponse::Ok().json(apply(&state, caller.caller, id.into_inner(), SlaAction::SignOff, None).await?))
 }

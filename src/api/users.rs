@@ -6,7 +6,7 @@ use validator::Validate;
 
 use super::extract::{list_query, ValidJson, ValidQuery};
 use super::{created, require_segments, unique_ids};
-use crate::auth::policy::AdminOnly;
+use crate::auth::policy::AdminOnly as ManageUsersPolicy;
 use crate::auth::{password, Authorized};
 use crate::db::audit::{record_object, Actor};
 use crate::db::users::{self, NewUser, UserChanges};
@@ -56,7 +56,7 @@ fn role_rule(role: Role, segment_ids: &[i32]) -> Result<(), AppError> {
 }
 
 pub async fn list(
-    _: Authorized<AdminOnly>,
+    _: Authorized<ManageUsersPolicy>,
     state: web::Data<AppState>,
     ValidQuery(q): ValidQuery<UserQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -66,7 +66,7 @@ pub async fn list(
 }
 
 pub async fn get(
-    _: Authorized<AdminOnly>,
+    _: Authorized<ManageUsersPolicy>,
     state: web::Data<AppState>,
     id: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
@@ -76,10 +76,20 @@ pub async fn get(
 }
 
 pub async fn create(
-    caller: Authorized<AdminOnly>,
+    caller: Authorized<ManageUsersPolicy>,
     state: web::Data<AppState>,
     ValidJson(body): ValidJson<CreateUser>,
 ) -> Result<HttpResponse, AppError> {
+    let user = create_user(&state, caller.caller, body).await?;
+    Ok(created(&user))
+}
+
+/// Creates an account with the API's rules (also used by the admin page).
+pub async fn create_user(
+    state: &AppState,
+    caller: crate::auth::Caller,
+    body: CreateUser,
+) -> Result<users::User, AppError> {
     let segment_ids = unique_ids(body.segment_ids);
     role_rule(body.role, &segment_ids)?;
     let password_hash = hash(Some(body.password)).await?.unwrap_or_default();
@@ -88,7 +98,7 @@ pub async fn create(
         password_hash,
         role: body.role.as_str().to_owned(),
     };
-    let user = state
+    state
         .db
         .write(move |c| {
             require_segments(c, "segment_ids", &segment_ids)?;
@@ -102,12 +112,11 @@ pub async fn create(
             record_object(c, Actor::User(&caller), "create", "user", user.id, &user)?;
             Ok(user)
         })
-        .await?;
-    Ok(created(&user))
+        .await
 }
 
 pub async fn update(
-    caller: Authorized<AdminOnly>,
+    caller: Authorized<ManageUsersPolicy>,
     state: web::Data<AppState>,
     id: web::Path<i32>,
     ValidJson(body): ValidJson<UpdateUser>,
@@ -169,11 +178,16 @@ fn is_last_admin(c: &mut crate::db::DbConnection, id: i32) -> Result<bool, AppEr
 
 /// Disables the account: its tokens are refused from now on; its history stays.
 pub async fn disable(
-    caller: Authorized<AdminOnly>,
+    caller: Authorized<ManageUsersPolicy>,
     state: web::Data<AppState>,
     id: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
+    disable_user(&state, caller.caller, id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Disables an account with the API's rules (also used by the admin page).
+pub async fn disable_user(state: &AppState, caller: crate::auth::Caller, id: i32) -> Result<(), AppError> {
     state
         .db
         .write(move |c| {
@@ -196,6 +210,5 @@ pub async fn disable(
             record_object(c, Actor::User(&caller), "disable", "user", id, &user)?;
             Ok(())
         })
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+        .await
 }

@@ -34,10 +34,30 @@ impl Caller {
     }
 }
 
+/// The cookie that carries the same access token for the web pages.
+pub const SESSION_COOKIE: &str = "kanogap_session";
+
 fn bearer_token(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
+}
+
+/// The bearer token, else the session cookie where a cookie may stand in for it: on the pages
+/// (whose forms carry a CSRF token) and for reads of the API (report downloads). A cookie never
+/// authorizes an API write, so no other site can drive the API through a signed-in browser.
+fn access_token(req: &HttpRequest) -> Option<String> {
+    if let Some(token) = bearer_token(req) {
+        return Some(token);
+    }
+    let read_only = matches!(
+        *req.method(),
+        actix_web::http::Method::GET | actix_web::http::Method::HEAD
+    );
+    if read_only || !req.path().starts_with("/api/") {
+        return req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());
+    }
+    None
 }
 
 impl FromRequest for Caller {
@@ -46,7 +66,7 @@ impl FromRequest for Caller {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = bearer_token(req);
+        let token = access_token(req);
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::internal("application state missing"))?;
             let user_id = token

@@ -297,10 +297,10 @@ fn safe(text: &str) -> String {
 }
 
 #[derive(Serialize)]
-struct Charts {
-    by_segment: String,
-    by_service_area: String,
-    kano: String,
+pub struct Charts {
+    pub by_segment: String,
+    pub by_service_area: String,
+    pub kano: String,
 }
 
 #[derive(Serialize)]
@@ -322,6 +322,12 @@ fn gap_bars(list: &[SummaryView]) -> Vec<Bar> {
 }
 
 pub fn html(templates: &Templates, data: &GapData, view: &GapReportView) -> Result<String, AppError> {
+    let charts = charts(data, view);
+    templates.html("gap_report", &HtmlReport { view, charts })
+}
+
+/// Mean gap by segment and by service area, and the Kano diagram of the report's rows.
+pub fn charts(data: &GapData, view: &GapReportView) -> Charts {
     // The diagram shows each requirement once per segment, labelled with both when several.
     let several = data.segments.len() > 1;
     let mut points: Vec<ChartPoint> = Vec::new();
@@ -349,12 +355,11 @@ pub fn html(templates: &Templates, data: &GapData, view: &GapReportView) -> Resu
             });
         }
     }
-    let charts = Charts {
+    Charts {
         by_segment: bar_chart::render("Mean gap by segment", &gap_bars(&view.by_segment)),
         by_service_area: bar_chart::render("Mean gap by service area", &gap_bars(&view.by_service_area)),
         kano: kano_chart::render("Kano diagram", &points),
-    };
-    templates.html("gap_report", &HtmlReport { view, charts })
+    }
 }
 
 pub fn markdown(templates: &Templates, view: &GapReportView) -> Result<String, AppError> {

@@ -18,6 +18,26 @@ const HTML: &[(&str, &str)] = &[
         include_str!("../../templates/reports/value_proposition.html.hbs"),
     ),
     ("sla", include_str!("../../templates/sla/sla.html.hbs")),
+    ("login", include_str!("../../templates/pages/login.html.hbs")),
+    ("sessions", include_str!("../../templates/pages/sessions.html.hbs")),
+    ("session", include_str!("../../templates/pages/session.html.hbs")),
+    ("import", include_str!("../../templates/pages/import.html.hbs")),
+    ("kano", include_str!("../../templates/pages/kano.html.hbs")),
+    (
+        "value_proposition_page",
+        include_str!("../../templates/pages/value_proposition.html.hbs"),
+    ),
+    ("dashboard", include_str!("../../templates/pages/dashboard.html.hbs")),
+    ("sla_page", include_str!("../../templates/pages/sla.html.hbs")),
+    ("admin", include_str!("../../templates/pages/admin.html.hbs")),
+];
+/// Shared pieces of the HTML templates.
+const PARTIALS: &[(&str, &str)] = &[
+    ("layout", include_str!("../../templates/pages/layout.html.hbs")),
+    (
+        "vp_body",
+        include_str!("../../templates/reports/value_proposition_body.html.hbs"),
+    ),
 ];
 const TEXT: &[(&str, &str)] = &[
     ("gap_report", include_str!("../../templates/reports/gap_report.md.hbs")),
@@ -66,6 +86,20 @@ handlebars_helper!(number: |v: f64| {
     if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v:.2}") }
 });
 handlebars_helper!(times: |v: f64, k: f64| format!("{:.2}", v * k));
+handlebars_helper!(err: |errors: object, name: str| {
+    errors.get(name).and_then(|v| v.as_str()).unwrap_or("").to_owned()
+});
+handlebars_helper!(val: |values: object, name: str| {
+    match values.get(name) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    }
+});
+handlebars_helper!(contains: |list: array, item: Json| {
+    let as_text = |v: &serde_json::Value| match v { serde_json::Value::String(s) => s.clone(), other => other.to_string() };
+    list.iter().any(|v| as_text(v) == as_text(item))
+});
 handlebars_helper!(md: |s: str| s.replace('|', "\\|").replace(['\n', '\r'], " "));
 
 pub struct Templates {
@@ -73,7 +107,11 @@ pub struct Templates {
     text: Handlebars<'static>,
 }
 
-fn registry(templates: &[(&str, &str)], escape: bool) -> Result<Handlebars<'static>, String> {
+fn registry(
+    templates: &[(&str, &str)],
+    partials: &[(&str, &str)],
+    escape: bool,
+) -> Result<Handlebars<'static>, String> {
     let mut hb = Handlebars::new();
     hb.set_strict_mode(true);
     if !escape {
@@ -84,6 +122,13 @@ fn registry(templates: &[(&str, &str)], escape: bool) -> Result<Handlebars<'stat
     hb.register_helper("number", Box::new(number));
     hb.register_helper("md", Box::new(md));
     hb.register_helper("times", Box::new(times));
+    hb.register_helper("err", Box::new(err));
+    hb.register_helper("val", Box::new(val));
+    hb.register_helper("contains", Box::new(contains));
+    for (name, source) in partials {
+        hb.register_partial(name, *source)
+            .map_err(|e| format!("partial {name}: {e}"))?;
+    }
     for (name, source) in templates {
         hb.register_template_string(name, *source)
             .map_err(|e| format!("template {name}: {e}"))?;
@@ -94,8 +139,8 @@ fn registry(templates: &[(&str, &str)], escape: bool) -> Result<Handlebars<'stat
 impl Templates {
     pub fn new() -> Result<Self, String> {
         Ok(Templates {
-            html: registry(HTML, true)?,
-            text: registry(TEXT, false)?,
+            html: registry(HTML, PARTIALS, true)?,
+            text: registry(TEXT, &[], false)?,
         })
     }
 

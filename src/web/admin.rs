@@ -1,0 +1,252 @@
+//! The admin's page: users (create, role, segments, disable) and segments.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest};
+use serde::{Deserialize, Serialize};
+
+use super::forms::{self, optional_text, FormState};
+use super::session::check_csrf;
+use super::{allowed, done, frame, render_status, signed_in, PageResult};
+use crate::api::segments::CreateSegment;
+use crate::api::users::CreateUser;
+use crate::auth::policy::AdminOnly;
+use crate::auth::Caller;
+use crate::db::segments::Segment;
+use crate::db::users::User;
+use crate::db::{segments, users, Page, Scope};
+use crate::domain::terms::Role;
+use crate::error::AppError;
+use crate::state::AppState;
+
+const ALL: Page = Page { limit: 500, offset: 0 };
+
+#[derive(Serialize)]
+struct AdminPage {
+    users: Vec<UserLine>,
+    segments: Vec<Segment>,
+    roles: Vec<&'static str>,
+    user_form: FormState,
+    user_segments: Vec<String>,
+    segment_form: FormState,
+}
+
+#[derive(Serialize)]
+struct UserLine {
+    #[serde(flatten)]
+    user: User,
+    segment_names: String,
+}
+
+async fn admin_page(
+    req: &HttpRequest,
+    caller: &Caller,
+    state: &AppState,
+    user_form: FormState,
+    user_segments: Vec<String>,
+    segment_form: FormState,
+    status: StatusCode,
+) -> PageResult {
+    allowed::<AdminOnly>(caller)?;
+    let (list, segs) = state
+        .db
+        .run(|c| Ok((users::list(c, ALL)?.0, segments::list(c, &Scope::All, ALL)?.0)))
+        .await?;
+    let name_of = |id: &i32| {
+        segs.iter()
+            .find(|s| s.id == *id)
+            .map(|s| s.name.clone())
+            .unwrap_or_default()
+    };
+    let users = list
+        .into_iter()
+        .map(|u| UserLine {
+            segment_names: u.segment_ids.iter().map(name_of).collect::<Vec<_>>().join(", "),
+            user: u,
+        })
+        .collect();
+    let data = AdminPage {
+        users,
+        segments: segs,
+        roles: Role::ALL.iter().map(|r| r.as_str()).collect(),
+        user_form,
+        user_segments,
+        segment_form,
+    };
+    render_status(state, status, "admin", &frame(req, caller, "Users and segments"), &data)
+}
+
+/// `GET /admin`
+pub async fn page(req: HttpRequest, caller: Option<Caller>, state: web::Data<AppState>) -> PageResult {
+    let caller = signed_in(caller)?;
+    let user_form = FormState::new([("role", "stakeholder".to_owned())]);
+    admin_page(
+        &req,
+        &caller,
+        &state,
+        user_form,
+        Vec::new(),
+        FormState::new([("weight", "1".to_owned())]),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct UserForm {
+    csrf: Option<String>,
+    email: String,
+    password: String,
+    role: String,
+    #[serde(default)]
+    segment_ids: Vec<String>,
+}
+
+/// `POST /admin/users`
+pub async fn create_user(
+    req: HttpRequest,
+    caller: Option<Caller>,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> PageResult {
+    let caller = signed_in(caller)?;
+    let f: UserForm = forms::parse(&body)?;
+    check_csrf(&req, f.csrf.as_deref())?;
+    allowed::<AdminOnly>(&caller)?;
+    let mut form = FormState::new([("email", f.email.clone()), ("role", f.role.clone())]);
+    match Role::parse(&f.role) {
+        None => form.add("role", "choose a role"),
+        Some(role) => {
+            let body = CreateUser {
+                email: f.email.trim().to_owned(),
+                password: f.password.clone(),
+                role,
+                segment_ids: f.segment_ids.iter().filter_map(|s| s.parse().ok()).collect(),
+            };
+            match validator::Validate::validate(&body) {
+                Err(e) => form.absorb(AppError::from(e))?,
+                Ok(()) => match crate::api::users::create_user(&state, caller.clone(), body).await {
+                    Ok(user) => return Ok(done("/admin", &format!("Created {}", user.email))),
+                    Err(e) => form.absorb(e)?,
+                },
+            }
+        }
+    }
+    admin_page(
+        &req,
+        &caller,
+        &state,
+        form,
+        f.segment_ids,
+        FormState::new([("weight", "1".to_owned())]),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    csrf: Option<String>,
+}
+
+/// `POST /admin/users/{id}/disable`
+pub async fn disable_user(
+    req: HttpRequest,
+    caller: Option<Caller>,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+    body: web::Bytes,
+) -> PageResult {
+    let caller = signed_in(caller)?;
+    let f: CsrfOnly = forms::parse(&body)?;
+    check_csrf(&req, f.csrf.as_deref())?;
+    allowed::<AdminOnly>(&caller)?;
+    match crate::api::users::disable_user(&state, caller.clone(), id.into_inner()).await {
+        Ok(()) => Ok(done("/admin", "Account disabled")),
+        Err(AppError::Conflict { message, .. }) => {
+            let form = FormState {
+                error: Some(message),
+                ..FormState::new([("role", "stakeholder".to_owned())])
+            };
+            admin_page(
+                &req,
+                &caller,
+                &state,
+                form,
+                Vec::new(),
+                FormState::default(),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SegmentForm {
+    csrf: Option<String>,
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    headcount: String,
+    #[serde(default)]
+    weight: String,
+    #[serde(default)]
+    ambassador: String,
+}
+
+/// `POST /admin/segments`
+pub async fn create_segment(
+    req: HttpRequest,
+    caller: Option<Caller>,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> PageResult {
+    let caller = signed_in(caller)?;
+    let f: SegmentForm = forms::parse(&body)?;
+    check_csrf(&req, f.csrf.as_deref())?;
+    allowed::<AdminOnly>(&caller)?;
+    let mut form = FormState::new([
+        ("name", f.name.clone()),
+        ("description", f.description.clone()),
+        ("headcount", f.headcount.clone()),
+        ("weight", f.weight.clone()),
+        ("ambassador", f.ambassador.clone()),
+    ]);
+    let headcount = forms::number::<i32>(&mut form, "headcount", &f.headcount);
+    let weight = forms::number::<f64>(&mut form, "weight", &f.weight);
+    if form.ok() {
+        let body = CreateSegment {
+            name: f.name.clone(),
+            description: optional_text(&f.description),
+            headcount,
+            weight,
+            ambassador: optional_text(&f.ambassador),
+        };
+        match validator::Validate::validate(&body) {
+            Err(e) => form.absorb(AppError::from(e))?,
+            Ok(()) => {
+                let who = caller.clone();
+                match state
+                    .db
+                    .write(move |c| crate::api::segments::create_tx(c, &who, body))
+                    .await
+                {
+                    Ok(s) => return Ok(done("/admin", &format!("Created segment {}", s.name))),
+                    Err(e) => form.absorb(e)?,
+                }
+            }
+        }
+    }
+    admin_page(
+        &req,
+        &caller,
+        &state,
+        FormState::new([("role", "stakeholder".to_owned())]),
+        Vec::new(),
+        form,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}

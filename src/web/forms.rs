@@ -1,0 +1,96 @@
+//! Reading HTML forms and showing their errors next to the fields, with what was typed kept.
+
+use std::collections::BTreeMap;
+
+use actix_web::web;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::PageError;
+use crate::error::{AppError, FieldErrors};
+
+/// Parses an urlencoded form body (repeated names become lists). 400 when unreadable.
+pub fn parse<T: DeserializeOwned>(body: &web::Bytes) -> Result<T, PageError> {
+    serde_html_form::from_bytes(body).map_err(|e| PageError(AppError::bad_request("invalid_form", e.to_string(), None)))
+}
+
+/// What the user typed and what was wrong with it, for re-showing a form.
+#[derive(Serialize, Default, Clone)]
+pub struct FormState {
+    pub values: BTreeMap<String, String>,
+    pub errors: BTreeMap<String, String>,
+    /// An error that belongs to no single field.
+    pub error: Option<String>,
+}
+
+impl FormState {
+    pub fn new(values: impl IntoIterator<Item = (&'static str, String)>) -> Self {
+        FormState {
+            values: values.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+            ..Default::default()
+        }
+    }
+
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.errors.entry(field.to_owned()).or_insert_with(|| message.into());
+    }
+
+    pub fn ok(&self) -> bool {
+        self.errors.is_empty() && self.error.is_none()
+    }
+
+    /// Turns a refusal of the shared rules into messages beside the fields; faults that are
+    /// not the form's pass through.
+    pub fn absorb(&mut self, e: AppError) -> Result<(), PageError> {
+        match e {
+            AppError::Invalid { fields, message, .. } => {
+                self.take_fields(fields);
+                if self.errors.is_empty() {
+                    self.error = Some(message);
+                }
+                Ok(())
+            }
+            AppError::Conflict { message, .. } => {
+                self.error = Some(message);
+                Ok(())
+            }
+            other => Err(PageError(other)),
+        }
+    }
+
+    fn take_fields(&mut self, fields: FieldErrors) {
+        for (field, messages) in fields {
+            if let Some(first) = messages.into_iter().next() {
+                self.add(&field, first);
+            }
+        }
+    }
+}
+
+/// Parses a number field, noting a problem on the form.
+pub fn number<T: std::str::FromStr>(state: &mut FormState, field: &str, text: &str) -> Option<T> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    match text.parse() {
+        Ok(v) => Some(v),
+        Err(_) => {
+            state.add(field, "must be a number");
+            None
+        }
+    }
+}
+
+pub fn required<T: std::str::FromStr>(state: &mut FormState, field: &str, text: &str) -> Option<T> {
+    if text.trim().is_empty() {
+        state.add(field, "required");
+        return None;
+    }
+    number(state, field, text)
+}
+
+pub fn optional_text(text: &str) -> Option<String> {
+    let t = text.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}

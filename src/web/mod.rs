@@ -1,0 +1,264 @@
+//! Server-rendered pages for facilitators, stakeholders, leadership and admins. They sign in
+//! with the same token as the API (in a cookie), go through the same `Caller` extractor, role
+//! policies, scope rules and database functions, and post forms that carry a CSRF token.
+//! Everything works without JavaScript.
+
+pub mod admin;
+pub mod facilitator;
+pub mod forms;
+pub mod leadership;
+pub mod session;
+pub mod stakeholder;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use serde::Serialize;
+
+use crate::auth::Caller;
+use crate::domain::terms::Role;
+use crate::error::AppError;
+use crate::render::escape;
+use crate::state::AppState;
+
+const STYLESHEET: &str = include_str!("../../templates/pages/app.css");
+
+/// Page routes; registered by `api::routes` beside the API.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(home))
+        .route("/static/app.css", web::get().to(stylesheet))
+        .route("/login", web::get().to(session::login_page))
+        .route("/login", web::post().to(session::login))
+        .route("/logout", web::post().to(session::logout))
+        .route("/sessions", web::get().to(facilitator::sessions))
+        .route("/sessions", web::post().to(facilitator::create_session))
+        .route("/sessions/{id}", web::get().to(facilitator::session))
+        .route("/sessions/{id}/findings", web::post().to(facilitator::add_findings))
+        .route("/imports", web::get().to(facilitator::import_page))
+        .route("/imports", web::post().to(facilitator::import))
+        .route("/kano", web::get().to(facilitator::kano))
+        .route("/segments/{id}", web::get().to(stakeholder::value_proposition))
+        .route("/sla/{id}", web::get().to(leadership::sla))
+        .route("/sla/{id}", web::post().to(leadership::edit_sla))
+        .route("/sla/{id}/{action}", web::post().to(leadership::sla_step))
+        .route("/dashboard", web::get().to(leadership::dashboard))
+        .route("/assessments", web::post().to(leadership::add_assessment))
+        .route("/sla", web::post().to(leadership::create_sla))
+        .route("/admin", web::get().to(admin::page))
+        .route("/admin/users", web::post().to(admin::create_user))
+        .route("/admin/users/{id}/disable", web::post().to(admin::disable_user))
+        .route("/admin/segments", web::post().to(admin::create_segment));
+}
+
+async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(STYLESHEET)
+}
+
+/// `/`: the caller's landing page, or the sign-in page.
+async fn home(caller: Option<Caller>) -> HttpResponse {
+    match caller {
+        Some(c) => redirect(&landing(&c)),
+        None => redirect("/login"),
+    }
+}
+
+/// Where each role starts.
+pub fn landing(caller: &Caller) -> String {
+    match caller.role {
+        Role::Admin => "/admin".into(),
+        Role::Leadership => "/dashboard".into(),
+        Role::Facilitator => "/sessions".into(),
+        Role::Stakeholder => match caller.segment_ids.first() {
+            Some(id) => format!("/segments/{id}"),
+            None => "/login".into(),
+        },
+    }
+}
+
+pub fn redirect(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish()
+}
+
+/// An error on a page: signed-out callers go to the sign-in page; the rest get a short HTML
+/// page with the same status the API would give.
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+impl std::fmt::Display for PageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        PageError(e)
+    }
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        match self.0 {
+            AppError::Unauthorized => StatusCode::SEE_OTHER,
+            ref e => e.status_code(),
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if matches!(self.0, AppError::Unauthorized) {
+            return redirect("/login");
+        }
+        // Log server faults the way the API does.
+        let _ = self.0.error_response();
+        let status = self.status_code();
+        let (title, message) = match &self.0 {
+            AppError::NotFound(_) => (
+                "Not found".to_owned(),
+                "There is nothing here, or it is not yours to see.".to_owned(),
+            ),
+            AppError::Forbidden => ("Not allowed".to_owned(), "Your role does not allow this.".to_owned()),
+            AppError::Internal(_) | AppError::Unavailable(_) => (
+                "Something went wrong".to_owned(),
+                "Please try again in a moment.".to_owned(),
+            ),
+            other => (
+                status.canonical_reason().unwrap_or("Error").to_owned(),
+                other.to_string(),
+            ),
+        };
+        let body = format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t} · kanogap</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main class=\"narrow\"><h1>{t}</h1><p>{m}</p><p><a href=\"/\">Back to kanogap</a></p></main></body></html>",
+            t = escape(&title),
+            m = escape(&message)
+        );
+        HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .body(body)
+    }
+}
+
+pub type PageResult = Result<HttpResponse, PageError>;
+
+/// The signed-in caller, or off to the sign-in page.
+pub fn signed_in(caller: Option<Caller>) -> Result<Caller, PageError> {
+    caller.ok_or(PageError(AppError::Unauthorized))
+}
+
+/// Whether the role table lets the caller do what `P` guards.
+pub fn may<P: crate::auth::policy::Policy>(caller: &Caller) -> bool {
+    P::ROLES.contains(&caller.role)
+}
+
+/// 403 unless the role table lets the caller do what `P` guards.
+pub fn allowed<P: crate::auth::policy::Policy>(caller: &Caller) -> Result<(), PageError> {
+    if may::<P>(caller) {
+        Ok(())
+    } else {
+        Err(PageError(AppError::Forbidden))
+    }
+}
+
+#[derive(Serialize)]
+pub struct NavLink {
+    pub href: String,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// What every page's layout shows: who is signed in, where they can go, the CSRF token.
+#[derive(Serialize)]
+pub struct Frame {
+    pub title: String,
+    pub email: String,
+    pub role: &'static str,
+    pub nav: Vec<NavLink>,
+    pub csrf: String,
+    pub notice: Option<String>,
+}
+
+pub fn frame(req: &HttpRequest, caller: &Caller, title: impl Into<String>) -> Frame {
+    let here = req.path();
+    let mut links: Vec<(String, &'static str)> = Vec::new();
+    match caller.role {
+        Role::Admin => {
+            links.push(("/admin".into(), "Users & segments"));
+            links.push(("/dashboard".into(), "Gap report"));
+            links.push(("/sessions".into(), "Sessions"));
+            links.push(("/kano".into(), "Kano results"));
+        }
+        Role::Leadership => {
+            links.push(("/dashboard".into(), "Gap report"));
+            links.push(("/kano".into(), "Kano results"));
+        }
+        Role::Facilitator => {
+            links.push(("/sessions".into(), "Sessions"));
+            links.push(("/imports".into(), "Questionnaire upload"));
+            links.push(("/kano".into(), "Kano results"));
+            links.push(("/dashboard".into(), "Gap report"));
+        }
+        Role::Stakeholder => {
+            for id in &caller.segment_ids {
+                links.push((format!("/segments/{id}"), "Our value proposition"));
+            }
+        }
+    }
+    let notice = req
+        .query_string()
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("notice="))
+        .and_then(|v| {
+            form_urlencoded::parse(format!("n={v}").as_bytes())
+                .next()
+                .map(|(_, v)| v.into_owned())
+        });
+    Frame {
+        title: title.into(),
+        email: caller.email.clone(),
+        role: caller.role.as_str(),
+        nav: links
+            .into_iter()
+            .map(|(href, label)| NavLink {
+                current: here == href,
+                href,
+                label,
+            })
+            .collect(),
+        csrf: session::csrf_token(req).unwrap_or_default(),
+        notice,
+    }
+}
+
+#[derive(Serialize)]
+struct PageData<'a, T: Serialize> {
+    frame: &'a Frame,
+    #[serde(flatten)]
+    data: &'a T,
+}
+
+/// Renders a page template inside the layout.
+pub fn render<T: Serialize>(state: &AppState, template: &str, frame: &Frame, data: &T) -> PageResult {
+    render_status(state, StatusCode::OK, template, frame, data)
+}
+
+pub fn render_status<T: Serialize>(
+    state: &AppState,
+    status: StatusCode,
+    template: &str,
+    frame: &Frame,
+    data: &T,
+) -> PageResult {
+    let html = state.templates.html(template, &PageData { frame, data })?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(html))
+}
+
+/// A redirect after a successful form, with a notice for the next page.
+pub fn done(to: &str, notice: &str) -> HttpResponse {
+    let sep = if to.contains('?') { '&' } else { '?' };
+    let encoded: String = form_urlencoded::byte_serialize(notice.as_bytes()).collect();
+    redirect(&format!("{to}{sep}notice={encoded}"))
+}

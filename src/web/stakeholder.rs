@@ -1,0 +1,49 @@
+//! A segment's value proposition as a page: what IT promises, how well it delivers, what is
+//! planned, and the SLA with a sign-off button when it awaits the stakeholder.
+
+use actix_web::{web, HttpRequest};
+use serde::Serialize;
+
+use super::{frame, may, render, signed_in, PageResult};
+use crate::auth::policy::SignSla;
+use crate::auth::Caller;
+use crate::render::value_proposition::ValueProposition;
+use crate::state::AppState;
+
+#[derive(Serialize)]
+struct VpPage {
+    vp: ValueProposition,
+    /// The SLA in review or agreed, not yet signed by this stakeholder.
+    can_sign: bool,
+    signed_by_me: bool,
+}
+
+/// `GET /segments/{id}`: 404 for a segment that is not the caller's (as in the API).
+pub async fn value_proposition(
+    req: HttpRequest,
+    caller: Option<Caller>,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+) -> PageResult {
+    let caller = signed_in(caller)?;
+    let vp = crate::api::reports::load_value_proposition(&state, &caller, id.into_inner()).await?;
+    let mut signed_by_me = false;
+    if let Some(sla) = &vp.sla {
+        let (sla_id, me) = (sla.id, caller.id);
+        signed_by_me = state
+            .db
+            .run(move |c| Ok(crate::db::sla::signoffs(c, sla_id)?.iter().any(|s| s.user_id == me)))
+            .await?;
+    }
+    let awaiting = vp
+        .sla
+        .as_ref()
+        .is_some_and(|s| s.status == "in_review" || s.status == "agreed");
+    let title = format!("What IT promises {}", vp.segment.name);
+    let data = VpPage {
+        can_sign: awaiting && !signed_by_me && may::<SignSla>(&caller),
+        signed_by_me,
+        vp,
+    };
+    render(&state, "value_proposition_page", &frame(&req, &caller, title), &data)
+}
