@@ -46,7 +46,10 @@ impl<T: DeserializeOwned + Validate + 'static, const LIMIT: usize> FromRequest f
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
         let mut payload = payload.take();
+        let caller_known = crate::auth::caller::caller_known(req);
         Box::pin(async move {
+            // Who may not call the route is refused before the body is read.
+            caller_known.await;
             if !is_json {
                 return Err(AppError::UnsupportedMediaType {
                     expected: "application/json",
@@ -105,10 +108,16 @@ pub struct ValidQuery<T>(pub T);
 
 impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidQuery<T> {
     type Error = AppError;
-    type Future = std::future::Ready<Result<Self, AppError>>;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(parse_query(req.query_string()).map(ValidQuery))
+        let parsed = parse_query(req.query_string()).map(ValidQuery);
+        // Who may not call the route is refused before the query is judged.
+        let caller_known = crate::auth::caller::caller_known(req);
+        Box::pin(async move {
+            caller_known.await;
+            parsed
+        })
     }
 }
 

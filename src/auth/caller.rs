@@ -1,12 +1,16 @@
 //! The signed-in caller, extracted from the bearer token on every request. The user row is
 //! read each time, so a disabled account or a changed role takes effect at once.
 
+use std::cell::RefCell;
+use std::future::Future;
 use std::marker::PhantomData;
 use std::ops::Deref;
+use std::rc::Rc;
+use std::task::{Poll, Waker};
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use serde::Serialize;
 
@@ -54,10 +58,56 @@ fn access_token(req: &HttpRequest) -> Option<String> {
         *req.method(),
         actix_web::http::Method::GET | actix_web::http::Method::HEAD
     );
-    if read_only || !req.path().starts_with("/api/") {
+    // The path as routed (percent-decoded), not as sent: `/%61pi/v1/…` is an API path too.
+    let api = req.path().starts_with("/api/") || req.match_info().as_str().starts_with("/api/");
+    if read_only || !api {
         return req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());
     }
     None
+}
+
+/// Opens once the caller of a request is known, allowed or refused. Extractors of the request's
+/// input (body, query) that come after the caller in a handler's arguments wait for it, so that
+/// whoever may not call a route is refused with 401 or 403 before their input is read or judged
+/// (actix polls a handler's extractors together, and an input error would otherwise come first).
+#[derive(Clone, Default)]
+struct AuthGate(Rc<RefCell<GateState>>);
+
+#[derive(Default)]
+struct GateState {
+    open: bool,
+    waiting: Vec<Waker>,
+}
+
+/// Opens the gate when the caller's extraction ends, however it ends.
+struct OpenOnDrop(AuthGate);
+
+impl Drop for OpenOnDrop {
+    fn drop(&mut self) {
+        let mut state = self.0 .0.borrow_mut();
+        state.open = true;
+        for waker in state.waiting.drain(..) {
+            waker.wake();
+        }
+    }
+}
+
+/// Resolves when the caller extracted before this point of the request is known (at once when
+/// the handler extracts no caller, or extracts it after its input).
+pub fn caller_known(req: &HttpRequest) -> impl Future<Output = ()> + 'static {
+    let gate = req.extensions().get::<AuthGate>().cloned();
+    std::future::poll_fn(move |cx| match &gate {
+        None => Poll::Ready(()),
+        Some(gate) => {
+            let mut state = gate.0.borrow_mut();
+            if state.open {
+                Poll::Ready(())
+            } else {
+                state.waiting.push(cx.waker().clone());
+                Poll::Pending
+            }
+        }
+    })
 }
 
 impl FromRequest for Caller {
@@ -67,7 +117,10 @@ impl FromRequest for Caller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = access_token(req);
+        let gate = AuthGate::default();
+        req.extensions_mut().insert(gate.clone());
         Box::pin(async move {
+            let _open = OpenOnDrop(gate);
             let state = state.ok_or_else(|| AppError::internal("application state missing"))?;
             let user_id = token
                 .and_then(|t| state.tokens.verify(&t))

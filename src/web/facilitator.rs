@@ -157,7 +157,7 @@ pub async fn create_session(
 struct FindingRow {
     index: usize,
     /// As people count rows: from 1.
-    number: usize,
+    position: usize,
     requirement_id: String,
     new_key: String,
     new_title: String,
@@ -247,7 +247,7 @@ async fn session_page(
         (0..ROWS)
             .map(|index| FindingRow {
                 index,
-                number: index + 1,
+                position: index + 1,
                 importance: "3".into(),
                 category: "basic".into(),
                 service_area_id: areas.first().map(|a| a.id.to_string()).unwrap_or_default(),
@@ -329,7 +329,7 @@ pub async fn add_findings(
     let mut rows: Vec<FindingRow> = (0..count)
         .map(|i| FindingRow {
             index: i,
-            number: i + 1,
+            position: i + 1,
             requirement_id: get(&f.requirement_id, i),
             new_key: get(&f.new_key, i).trim().to_uppercase(),
             new_title: get(&f.new_title, i),

@@ -7,6 +7,7 @@ mod cli;
 mod crud;
 mod input;
 mod kano;
+mod pages;
 mod persistence;
 mod reports;
 mod roles;

@@ -1,0 +1,199 @@
+//! The pages' security rules over plain HTTP: cookies, CSRF, redirects, scope.
+
+use actix_web::http::Method;
+use serde_json::json;
+
+use crate::helpers::{spawn_app, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD};
+
+/// A client that shows redirects instead of following them.
+fn client() -> awc::Client {
+    awc::Client::builder().disable_redirects().finish()
+}
+
+fn cookie_value(set_cookies: &[String], name: &str) -> Option<String> {
+    set_cookies.iter().find_map(|c| {
+        c.strip_prefix(&format!("{name}="))
+            .map(|rest| rest.split(';').next().unwrap_or("").to_owned())
+    })
+}
+
+/// Signs in through the form; returns the session and CSRF cookies.
+async fn sign_in(app: &TestApp, email: &str, password: &str) -> (String, String, String) {
+    let client = client();
+    let page = client.get(format!("{}/login", app.base)).send().await.unwrap();
+    let cookies: Vec<String> = page
+        .headers()
+        .get_all("set-cookie")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    let csrf = cookie_value(&cookies, "kanogap_csrf").expect("a CSRF cookie on the sign-in page");
+    let form = [("email", email), ("password", password), ("csrf", csrf.as_str())];
+    let resp = client
+        .post(format!("{}/login", app.base))
+        .insert_header(("Cookie", format!("kanogap_csrf={csrf}")))
+        .send_form(&form)
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 303);
+    let location = resp.headers().get("location").unwrap().to_str().unwrap().to_owned();
+    let cookies: Vec<String> = resp
+        .headers()
+        .get_all("set-cookie")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    let session_header = cookies.iter().find(|c| c.starts_with("kanogap_session=")).unwrap();
+    assert!(
+        session_header.contains("HttpOnly") && session_header.contains("SameSite=Strict"),
+        "{session_header}"
+    );
+    assert!(!session_header.contains("Secure"), "not behind TLS by default");
+    (
+        cookie_value(&cookies, "kanogap_session").unwrap(),
+        cookie_value(&cookies, "kanogap_csrf").unwrap(),
+        location,
+    )
+}
+
+async fn post_form(
+    app: &TestApp,
+    path: &str,
+    session: &str,
+    csrf_cookie: &str,
+    form: &[(&str, &str)],
+) -> (u16, String) {
+    let mut resp = client()
+        .post(format!("{}{path}", app.base))
+        .insert_header((
+            "Cookie",
+            format!("kanogap_session={session}; kanogap_csrf={csrf_cookie}"),
+        ))
+        .send_form(&form)
+        .await
+        .unwrap();
+    let location = resp
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let body = String::from_utf8_lossy(&resp.body().await.unwrap()).into_owned();
+    (
+        resp.status().as_u16(),
+        if location.is_empty() { body } else { location },
+    )
+}
+
+#[actix_web::test]
+async fn sign_in_lands_each_role_on_its_page() {
+    let app = spawn_app().await;
+    let finance = app.segment("Finance").await;
+    assert_eq!(sign_in(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await.2, "/admin");
+    for (role, segments, landing) in [
+        ("leadership", vec![], "/dashboard".to_string()),
+        ("facilitator", vec![], "/sessions".into()),
+        ("stakeholder", vec![finance], format!("/segments/{finance}")),
+    ] {
+        let (token, _) = app.user(role, &segments).await;
+        let email = app.get("/api/v1/me", &token).await.1["email"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert_eq!(sign_in(&app, &email, PASSWORD).await.2, landing, "{role}");
+    }
+}
+
+#[actix_web::test]
+async fn forms_need_the_csrf_token() {
+    let app = spawn_app().await;
+    let finance = app.segment("Finance").await.to_string();
+    let (session, csrf, _) = sign_in(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let form = [
+        ("title", "Focus group"),
+        ("kind", "focus_group"),
+        ("held_on", "2026-11-20"),
+        ("segment_ids", finance.as_str()),
+    ];
+    let (status, _) = post_form(&app, "/sessions", &session, &csrf, &form).await;
+    assert_eq!(status, 403, "no token in the form");
+    let wrong = "x".repeat(40);
+    let mut with_wrong = form.to_vec();
+    with_wrong.push(("csrf", wrong.as_str()));
+    assert_eq!(
+        post_form(&app, "/sessions", &session, &csrf, &with_wrong).await.0,
+        403,
+        "a token that is not the cookie's"
+    );
+    let mut with_token = form.to_vec();
+    with_token.push(("csrf", csrf.as_str()));
+    let (status, location) = post_form(&app, "/sessions", &session, &csrf, &with_token).await;
+    assert_eq!(status, 303);
+    assert!(location.starts_with("/sessions/"), "{location}");
+    assert_eq!(app.get("/api/v1/sessions", &app.admin).await.1["total"], 1);
+    // Errors come back beside the fields with what was typed.
+    let bad = [
+        ("title", "Kept title"),
+        ("kind", "focus_group"),
+        ("held_on", "not a date"),
+        ("csrf", csrf.as_str()),
+    ];
+    let (status, body) = post_form(&app, "/sessions", &session, &csrf, &bad).await;
+    assert_eq!(status, 422);
+    assert!(
+        body.contains("a date, YYYY-MM-DD") && body.contains("value=\"Kept title\""),
+        "{body}"
+    );
+}
+
+#[actix_web::test]
+async fn pages_redirect_strangers_and_hide_other_segments() {
+    let app = spawn_app().await;
+    let (finance, sales) = (app.segment("Finance").await, app.segment("Sales").await);
+    for path in ["/", "/dashboard", "/sessions", &format!("/segments/{finance}")] {
+        let resp = client().get(format!("{}{path}", app.base)).send().await.unwrap();
+        assert_eq!(resp.status().as_u16(), 303, "{path}");
+        assert_eq!(resp.headers().get("location").unwrap(), "/login");
+    }
+    let (token, _) = app.user("stakeholder", &[finance]).await;
+    let email = app.get("/api/v1/me", &token).await.1["email"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (session, csrf, _) = sign_in(&app, &email, PASSWORD).await;
+    let get = |path: String| {
+        let session = session.clone();
+        let base = app.base.clone();
+        async move {
+            let mut resp = client()
+                .get(format!("{base}{path}"))
+                .insert_header(("Cookie", format!("kanogap_session={session}")))
+                .send()
+                .await
+                .unwrap();
+            (
+                resp.status().as_u16(),
+                String::from_utf8_lossy(&resp.body().await.unwrap()).into_owned(),
+            )
+        }
+    };
+    let (status, body) = get(format!("/segments/{sales}")).await;
+    assert_eq!(status, 404);
+    assert!(body.contains("Not found") && !body.contains("Sales"));
+    assert_eq!(
+        get("/dashboard".into()).await.0,
+        403,
+        "the gap report is not for stakeholders"
+    );
+    assert_eq!(get(format!("/segments/{finance}")).await.0, 200);
+    // The cookie reads the API (downloads), but never writes through it.
+    assert_eq!(get(format!("/api/v1/segments/{finance}")).await.0, 200);
+    let resp = client()
+        .post(format!("{}/api/v1/segments", app.base))
+        .insert_header(("Cookie", format!("kanogap_session={session}; kanogap_csrf={csrf}")))
+        .send_json(&json!({"name": "Via cookie"}))
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 401);
+    // Signing out clears the cookies.
+    let (status, location) = post_form(&app, "/logout", &session, &csrf, &[("csrf", csrf.as_str())]).await;
+    assert_eq!((status, location.as_str()), (303, "/login"));
+    let _ = app.call(Method::GET, "/health", None, None).await;
+}
