@@ -4,7 +4,7 @@
 use std::net::TcpListener;
 
 use actix_web::dev::Server;
-use actix_web::http::StatusCode;
+use actix_web::http::{header, StatusCode};
 use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{dev, web, App, HttpServer};
 use rand::distributions::{Alphanumeric, DistString};
@@ -46,6 +46,24 @@ impl Application {
                         .add(("X-Frame-Options", "DENY"))
                         .add(("Referrer-Policy", "no-referrer")),
                 )
+                .wrap_fn(|req, srv| {
+                    use actix_web::dev::Service;
+                    use actix_web::HttpMessage;
+                    let id = req.extensions().get::<tracing_actix_web::RequestId>().copied();
+                    let response = srv.call(req);
+                    async move {
+                        let mut response = response.await?;
+                        if let Some(value) = id.and_then(|id| header::HeaderValue::from_str(&id.to_string()).ok()) {
+                            response
+                                .headers_mut()
+                                .insert(header::HeaderName::from_static("x-request-id"), value);
+                        }
+                        Ok(response)
+                    }
+                })
+                // A request id per request (echoed in `x-request-id`), one span per request with
+                // route, status and latency in the log.
+                .wrap(tracing_actix_web::TracingLogger::default())
                 .configure(api::routes)
                 .default_service(web::to(api::not_found))
         })

@@ -170,3 +170,14 @@ async fn users_change_their_own_password_but_nothing_else() {
     assert_eq!(me["role"], "stakeholder");
     app.login(me["email"].as_str().unwrap(), "new-password-4567").await;
 }
+
+#[actix_web::test]
+async fn every_response_carries_its_own_request_id() {
+    let app = spawn_app().await;
+    let (_, _, first) = app.raw(Method::GET, "/health", None, None).await;
+    let (status, _, second) = app.raw(Method::GET, "/api/v1/me", None, None).await;
+    assert_eq!(status, 401, "errors carry one too");
+    let id = |h: &actix_web::http::header::HeaderMap| h.get("x-request-id").unwrap().to_str().unwrap().to_owned();
+    assert_eq!(id(&first).len(), 36, "a UUID");
+    assert_ne!(id(&first), id(&second));
+}
