@@ -48,11 +48,22 @@ impl Application {
                 )
                 .wrap_fn(|req, srv| {
                     use actix_web::dev::Service;
+                    let started = std::time::Instant::now();
+                    let method = req.method().to_string();
+                    let state = req.app_data::<web::Data<AppState>>().cloned();
                     use actix_web::HttpMessage;
                     let id = req.extensions().get::<tracing_actix_web::RequestId>().copied();
                     let response = srv.call(req);
                     async move {
                         let mut response = response.await?;
+                        if let Some(state) = state {
+                            // Routing has happened by now, so the pattern is known.
+                            let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".into());
+                            let status = response.status().as_u16();
+                            state
+                                .metrics
+                                .observe(&method, &route, status, started.elapsed().as_secs_f64());
+                        }
                         if let Some(value) = id.and_then(|id| header::HeaderValue::from_str(&id.to_string()).ok()) {
                             response
                                 .headers_mut()

@@ -32,6 +32,9 @@ pub struct Settings {
     pub login_window_secs: u64,
     pub log_format: String,
     pub cookie_secure: bool,
+    /// A static bearer token for scraping `/metrics` (32+ characters); unset: admins only.
+    #[serde(default)]
+    pub metrics_token: Option<String>,
 }
 
 impl Settings {

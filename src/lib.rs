@@ -17,6 +17,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod import;
+pub mod metrics;
 pub mod render;
 pub mod state;
 pub mod web;

@@ -17,6 +17,9 @@ pub struct AppState {
     pub templates: Templates,
     /// Mark cookies `Secure` (behind TLS).
     pub cookie_secure: bool,
+    pub metrics: crate::metrics::Metrics,
+    /// A static bearer token a Prometheus scraper may use for `/metrics` (none: admins only).
+    pub metrics_token: Option<String>,
 }
 
 impl AppState {
@@ -38,6 +41,8 @@ impl AppState {
             csv_limit_bytes: settings.csv_limit_bytes,
             templates: Templates::new()?,
             cookie_secure: settings.cookie_secure,
+            metrics: crate::metrics::Metrics::default(),
+            metrics_token: settings.metrics_token.clone().filter(|t| t.len() >= 32),
         })
     }
 }

@@ -16,3 +16,22 @@ pub async fn health(state: web::Data<AppState>) -> Result<HttpResponse, AppError
         .await?;
     Ok(HttpResponse::Ok().json(json!({"status": "ok"})))
 }
+
+/// `GET /metrics`: Prometheus text format, for an admin or the configured scraper token.
+pub async fn metrics(req: actix_web::HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    use actix_web::FromRequest;
+    let scraper = state.metrics_token.as_deref().is_some_and(|expected| {
+        req.headers()
+            .get(actix_web::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .is_some_and(|given| given.trim() == expected)
+    });
+    if !scraper {
+        crate::auth::Authorized::<crate::auth::policy::AdminOnly>::extract(&req).await?;
+    }
+    let body = state.metrics.render(state.db.pool_state());
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(body))
+}

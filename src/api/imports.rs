@@ -185,6 +185,7 @@ pub async fn post_responses(
             Ok(imported)
         })
         .await?;
+    state.metrics.answers_imported.inc_by(imported as u64);
     Ok(HttpResponse::Created().json(serde_json::json!({ "imported": imported })))
 }
 
@@ -289,5 +290,6 @@ pub async fn import_file(
         })
         .await?;
     tracing::info!(imported = summary.imported, "questionnaire answers imported");
+    state.metrics.answers_imported.inc_by(summary.imported);
     Ok(summary)
 }

@@ -27,115 +27,117 @@ use crate::error::AppError;
 /// Every route of the service.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::web::routes(cfg);
-    cfg.route("/health", web::get().to(health::health)).service(
-        web::scope("/api/v1")
-            .route("/auth/token", web::post().to(auth::token))
-            .route("/me", web::get().to(auth::me))
-            .route("/me", web::patch().to(auth::update_me))
-            .service(
-                web::resource("/users")
-                    .route(web::get().to(users::list))
-                    .route(web::post().to(users::create)),
-            )
-            .service(
-                web::resource("/users/{id}")
-                    .route(web::get().to(users::get))
-                    .route(web::patch().to(users::update))
-                    .route(web::delete().to(users::disable)),
-            )
-            .service(
-                web::resource("/segments")
-                    .route(web::get().to(segments::list))
-                    .route(web::post().to(segments::create)),
-            )
-            .service(
-                web::resource("/segments/{id}")
-                    .route(web::get().to(segments::get))
-                    .route(web::patch().to(segments::update))
-                    .route(web::delete().to(segments::delete)),
-            )
-            .service(
-                web::resource("/service-areas")
-                    .route(web::get().to(service_areas::list))
-                    .route(web::post().to(service_areas::create)),
-            )
-            .service(
-                web::resource("/service-areas/{id}")
-                    .route(web::get().to(service_areas::get))
-                    .route(web::patch().to(service_areas::update))
-                    .route(web::delete().to(service_areas::delete)),
-            )
-            .service(
-                web::resource("/sessions")
-                    .route(web::get().to(sessions::list))
-                    .route(web::post().to(sessions::create)),
-            )
-            .service(
-                web::resource("/sessions/{id}")
-                    .route(web::get().to(sessions::get))
-                    .route(web::patch().to(sessions::update))
-                    .route(web::delete().to(sessions::delete)),
-            )
-            .service(
-                web::resource("/requirements")
-                    .route(web::get().to(requirements::list))
-                    .route(web::post().to(requirements::create)),
-            )
-            .route("/requirements/{id}/responses", web::post().to(imports::post_responses))
-            .route("/requirements/{id}/kano", web::get().to(kano::requirement))
-            .route("/imports/responses", web::post().to(imports::import_csv))
-            .route("/kano", web::get().to(kano::list))
-            .route("/kano/chart.svg", web::get().to(kano::chart))
-            .route("/segments/{id}/classification", web::get().to(kano::classification))
-            .route(
-                "/segments/{id}/value-proposition",
-                web::get().to(reports::value_proposition),
-            )
-            .route("/reports/gaps", web::get().to(reports::gaps))
-            .service(
-                web::resource("/requirements/{id}")
-                    .route(web::get().to(requirements::get))
-                    .route(web::patch().to(requirements::update))
-                    .route(web::delete().to(requirements::delete)),
-            )
-            .service(
-                web::resource("/findings")
-                    .route(web::get().to(findings::list))
-                    .route(web::post().to(findings::create)),
-            )
-            .service(
-                web::resource("/findings/{id}")
-                    .route(web::get().to(findings::get))
-                    .route(web::patch().to(findings::update))
-                    .route(web::delete().to(findings::delete)),
-            )
-            .service(
-                web::resource("/assessments")
-                    .route(web::get().to(assessments::list))
-                    .route(web::post().to(assessments::create)),
-            )
-            .service(
-                web::resource("/assessments/{id}")
-                    .route(web::get().to(assessments::get))
-                    .route(web::patch().to(assessments::update))
-                    .route(web::delete().to(assessments::delete)),
-            )
-            .service(
-                web::resource("/sla-drafts")
-                    .route(web::get().to(sla::list))
-                    .route(web::post().to(sla::create)),
-            )
-            .service(
-                web::resource("/sla-drafts/{id}")
-                    .route(web::get().to(sla::get))
-                    .route(web::patch().to(sla::update)),
-            )
-            .route("/sla-drafts/{id}/submit", web::post().to(sla::submit))
-            .route("/sla-drafts/{id}/approve", web::post().to(sla::approve))
-            .route("/sla-drafts/{id}/reject", web::post().to(sla::reject))
-            .route("/sla-drafts/{id}/sign-off", web::post().to(sla::sign_off))
-            .route("/audit", web::get().to(audit::list)),
-    );
+    cfg.route("/health", web::get().to(health::health))
+        .route("/metrics", web::get().to(health::metrics))
+        .service(
+            web::scope("/api/v1")
+                .route("/auth/token", web::post().to(auth::token))
+                .route("/me", web::get().to(auth::me))
+                .route("/me", web::patch().to(auth::update_me))
+                .service(
+                    web::resource("/users")
+                        .route(web::get().to(users::list))
+                        .route(web::post().to(users::create)),
+                )
+                .service(
+                    web::resource("/users/{id}")
+                        .route(web::get().to(users::get))
+                        .route(web::patch().to(users::update))
+                        .route(web::delete().to(users::disable)),
+                )
+                .service(
+                    web::resource("/segments")
+                        .route(web::get().to(segments::list))
+                        .route(web::post().to(segments::create)),
+                )
+                .service(
+                    web::resource("/segments/{id}")
+                        .route(web::get().to(segments::get))
+                        .route(web::patch().to(segments::update))
+                        .route(web::delete().to(segments::delete)),
+                )
+                .service(
+                    web::resource("/service-areas")
+                        .route(web::get().to(service_areas::list))
+                        .route(web::post().to(service_areas::create)),
+                )
+                .service(
+                    web::resource("/service-areas/{id}")
+                        .route(web::get().to(service_areas::get))
+                        .route(web::patch().to(service_areas::update))
+                        .route(web::delete().to(service_areas::delete)),
+                )
+                .service(
+                    web::resource("/sessions")
+                        .route(web::get().to(sessions::list))
+                        .route(web::post().to(sessions::create)),
+                )
+                .service(
+                    web::resource("/sessions/{id}")
+                        .route(web::get().to(sessions::get))
+                        .route(web::patch().to(sessions::update))
+                        .route(web::delete().to(sessions::delete)),
+                )
+                .service(
+                    web::resource("/requirements")
+                        .route(web::get().to(requirements::list))
+                        .route(web::post().to(requirements::create)),
+                )
+                .route("/requirements/{id}/responses", web::post().to(imports::post_responses))
+                .route("/requirements/{id}/kano", web::get().to(kano::requirement))
+                .route("/imports/responses", web::post().to(imports::import_csv))
+                .route("/kano", web::get().to(kano::list))
+                .route("/kano/chart.svg", web::get().to(kano::chart))
+                .route("/segments/{id}/classification", web::get().to(kano::classification))
+                .route(
+                    "/segments/{id}/value-proposition",
+                    web::get().to(reports::value_proposition),
+                )
+                .route("/reports/gaps", web::get().to(reports::gaps))
+                .service(
+                    web::resource("/requirements/{id}")
+                        .route(web::get().to(requirements::get))
+                        .route(web::patch().to(requirements::update))
+                        .route(web::delete().to(requirements::delete)),
+                )
+                .service(
+                    web::resource("/findings")
+                        .route(web::get().to(findings::list))
+                        .route(web::post().to(findings::create)),
+                )
+                .service(
+                    web::resource("/findings/{id}")
+                        .route(web::get().to(findings::get))
+                        .route(web::patch().to(findings::update))
+                        .route(web::delete().to(findings::delete)),
+                )
+                .service(
+                    web::resource("/assessments")
+                        .route(web::get().to(assessments::list))
+                        .route(web::post().to(assessments::create)),
+                )
+                .service(
+                    web::resource("/assessments/{id}")
+                        .route(web::get().to(assessments::get))
+                        .route(web::patch().to(assessments::update))
+                        .route(web::delete().to(assessments::delete)),
+                )
+                .service(
+                    web::resource("/sla-drafts")
+                        .route(web::get().to(sla::list))
+                        .route(web::post().to(sla::create)),
+                )
+                .service(
+                    web::resource("/sla-drafts/{id}")
+                        .route(web::get().to(sla::get))
+                        .route(web::patch().to(sla::update)),
+                )
+                .route("/sla-drafts/{id}/submit", web::post().to(sla::submit))
+                .route("/sla-drafts/{id}/approve", web::post().to(sla::approve))
+                .route("/sla-drafts/{id}/reject", web::post().to(sla::reject))
+                .route("/sla-drafts/{id}/sign-off", web::post().to(sla::sign_off))
+                .route("/audit", web::get().to(audit::list)),
+        );
 }
 
 /// Unknown paths and methods answer in the same JSON shape as every other error.

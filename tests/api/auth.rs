@@ -181,3 +181,30 @@ async fn every_response_carries_its_own_request_id() {
     assert_eq!(id(&first).len(), 36, "a UUID");
     assert_ne!(id(&first), id(&second));
 }
+
+#[actix_web::test]
+async fn metrics_for_admins_in_prometheus_format() {
+    let app = spawn_app().await;
+    let id = app.segment("Finance").await;
+    app.get(&format!("/api/v1/segments/{id}"), &app.admin).await;
+    let (status, _, _) = app.raw(Method::GET, "/metrics", None, None).await;
+    assert_eq!(status, 401);
+    let (token, _) = app.user("leadership", &[]).await;
+    assert_eq!(app.raw(Method::GET, "/metrics", Some(&token), None).await.0, 403);
+    let (status, body, headers) = app.raw(Method::GET, "/metrics", Some(&app.admin), None).await;
+    assert_eq!(status, 200);
+    assert!(headers
+        .get("content-type")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
+    let text = String::from_utf8(body).unwrap();
+    assert!(
+        text.contains(r#"kanogap_http_requests_total{method="GET",route="/api/v1/segments/{id}",status="200"} 1"#),
+        "{text}"
+    );
+    assert!(text.contains("kanogap_http_request_duration_seconds_bucket"));
+    assert!(text.contains("kanogap_db_pool_connections"));
+    assert!(text.contains("kanogap_answers_imported_total 0"));
+}
