@@ -24,8 +24,11 @@ pub async fn metrics(req: actix_web::HttpRequest, state: web::Data<AppState>) ->
         req.headers()
             .get(actix_web::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .is_some_and(|given| given.trim() == expected)
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .is_some_and(|(_, given)| {
+                crate::web::session::constant_time_eq(given.trim().as_bytes(), expected.as_bytes())
+            })
     });
     if !scraper {
         crate::auth::Authorized::<crate::auth::policy::AdminOnly>::extract(&req).await?;

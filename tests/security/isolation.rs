@@ -1,0 +1,814 @@
+//! Segment isolation: a stakeholder of segment A reads everything they can reach, by id, in
+//! lists and through every filter, and never learns anything of segment B: B's objects answer
+//! 404 exactly like objects that do not exist, lists and pooled results leave B out, and none
+//! of B's names, keys, notes, e-mails or respondent ids appear anywhere in the bytes A receives.
+//! Every write A attempts on B's objects is refused, and B's data is unchanged afterwards.
+
+use serde_json::{json, Value};
+
+use crate::helpers::{spawn_app, TestApp, PASSWORD};
+use crate::support::{contains_ignore_case, excerpt, id, json, send, Req};
+
+/// Everything of segment B carries this marker, so that a leak of any of it shows in the bytes.
+const MARK: &str = "zqx";
+/// An id that no object has.
+const NOWHERE: i64 = 999_999;
+
+struct World {
+    a: i64,
+    b: i64,
+    shared: i64,
+    b_only: i64,
+    b_only_area: i64,
+    a_session: i64,
+    b_session: i64,
+    joint: i64,
+    a_finding: i64,
+    b_finding: i64,
+    b_shared_finding: i64,
+    a_assessment: i64,
+    shared_general: i64,
+    b_assessment: i64,
+    b_shared_assessment: i64,
+    b_general: i64,
+    a_sla: i64,
+    b_sla: i64,
+    a_token: String,
+    a_user: i64,
+    /// Answers per (requirement, segment): A 3 on the shared one; B 5 + 1 (CSV) on the
+    /// shared one and 4 on its own.
+    a_answers: u64,
+    b_shared_answers: u64,
+}
+
+async fn answers(app: &TestApp, requirement: i64, segment: i64, prefix: &str, n: usize, functional: &str) {
+    let items: Vec<Value> = (1..=n)
+        .map(|i| {
+            json!({"respondent": format!("{prefix}-{i}"), "segment_id": segment,
+                   "functional": functional, "dysfunctional": "dislike", "importance": 4})
+        })
+        .collect();
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/requirements/{requirement}/responses"),
+            &app.admin,
+            Value::Array(items),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+}
+
+async fn world(app: &TestApp) -> World {
+    let admin = app.admin.as_str();
+    let a = id(&app
+        .create(
+            "/api/v1/segments",
+            admin,
+            json!({"name": "Alpha Accounting", "description": "A's own", "ambassador": "Ann Alpha"}),
+        )
+        .await);
+    let b = id(&app
+        .create(
+            "/api/v1/segments",
+            admin,
+            json!({"name": "Bravo Zqx Secretariat", "description": "zqx: what B is about",
+                   "ambassador": "Zqx Ambassador", "headcount": 17, "weight": 2.5}),
+        )
+        .await);
+    let shared = id(&app
+        .create(
+            "/api/v1/requirements",
+            admin,
+            json!({"key": "SHARED-REQ", "title": "Shared requirement", "service_area_id": 8,
+                   "metric": "minutes", "unit": "min", "direction": "lower_is_better", "target": 5}),
+        )
+        .await);
+    let b_only_area = 3;
+    let b_only = id(&app
+        .create(
+            "/api/v1/requirements",
+            admin,
+            json!({"key": "ZQX-SECRET", "title": "Zqx secret requirement", "service_area_id": b_only_area,
+                   "description": "only B asked for zqx", "metric": "zqx metric", "unit": "zqx",
+                   "direction": "higher_is_better", "target": 10}),
+        )
+        .await);
+    let session = |title: &str, notes: &str, facilitator: &str, segments: Vec<i64>| {
+        json!({"kind": "focus_group", "title": title, "notes": notes, "facilitator": facilitator,
+               "held_on": "2026-10-01", "segment_ids": segments})
+    };
+    let a_session = id(&app
+        .create(
+            "/api/v1/sessions",
+            admin,
+            session("Alpha interview", "a notes", "Fay", vec![a]),
+        )
+        .await);
+    let b_session = id(&app
+        .create(
+            "/api/v1/sessions",
+            admin,
+            session("Zqx hidden interview", "zqx notes", "Zqx facilitator", vec![b]),
+        )
+        .await);
+    let joint = id(&app
+        .create(
+            "/api/v1/sessions",
+            admin,
+            session("Joint workshop", "joint notes", "Fay", vec![a, b]),
+        )
+        .await);
+    let finding = |requirement: i64, segment: i64, session: Option<i64>, category: &str, note: &str| {
+        json!({"requirement_id": requirement, "segment_id": segment, "session_id": session,
+               "category": category, "importance": 4, "note": note})
+    };
+    let a_finding = id(&app
+        .create(
+            "/api/v1/findings",
+            admin,
+            finding(shared, a, Some(joint), "basic", "a says basic"),
+        )
+        .await);
+    let b_finding = id(&app
+        .create(
+            "/api/v1/findings",
+            admin,
+            finding(b_only, b, Some(b_session), "delighter", "zqx finding note"),
+        )
+        .await);
+    let b_shared_finding = id(&app
+        .create(
+            "/api/v1/findings",
+            admin,
+            finding(shared, b, Some(joint), "satisfier", "zqx said in the joint workshop"),
+        )
+        .await);
+    let assessment = |requirement: i64, segment: Option<i64>, value: f64, note: &str| {
+        json!({"requirement_id": requirement, "segment_id": segment, "current_value": value,
+               "assessed_on": "2026-10-02", "assessor": if segment == Some(b) { "Zqx assessor" } else { "Ida" },
+               "note": note})
+    };
+    let a_assessment = id(&app
+        .create(
+            "/api/v1/assessments",
+            admin,
+            assessment(shared, Some(a), 7.0, "a measured"),
+        )
+        .await);
+    let shared_general = id(&app
+        .create(
+            "/api/v1/assessments",
+            admin,
+            assessment(shared, None, 9.0, "measured for all"),
+        )
+        .await);
+    let b_assessment = id(&app
+        .create(
+            "/api/v1/assessments",
+            admin,
+            assessment(b_only, Some(b), 3.0, "zqx measured"),
+        )
+        .await);
+    let b_shared_assessment = id(&app
+        .create(
+            "/api/v1/assessments",
+            admin,
+            assessment(shared, Some(b), 11.0, "zqx on shared"),
+        )
+        .await);
+    let b_general = id(&app
+        .create(
+            "/api/v1/assessments",
+            admin,
+            assessment(b_only, None, 4.0, "zqx general"),
+        )
+        .await);
+
+    // Questionnaire answers: A's on the shared requirement; B's on both, in JSON and CSV.
+    answers(app, shared, a, "alpha-resp", 3, "like").await;
+    answers(app, shared, b, "zqx-resp", 5, "neutral").await;
+    answers(app, b_only, b, "zqx-only", 4, "like").await;
+    let csv = "respondent,segment,requirement,functional,dysfunctional,importance\n\
+               zqx-csv-1,Bravo Zqx Secretariat,SHARED-REQ,must_be,dislike,5\n";
+    let (status, body, _) = send(app, Some(admin), &Req::csv("/api/v1/imports/responses", csv)).await;
+    assert_eq!(status, 201, "{}", excerpt(&body));
+
+    // SLAs: A's a plain draft; B's rejected once (a comment), resubmitted, signed by B.
+    let a_sla = id(&app.create("/api/v1/sla-drafts", admin, json!({"segment_id": a})).await);
+    let b_sla = id(&app.create("/api/v1/sla-drafts", admin, json!({"segment_id": b})).await);
+    for (step, body) in [
+        ("submit", Value::Null),
+        ("reject", json!({"comment": "zqx: not yet"})),
+        ("submit", Value::Null),
+    ] {
+        let (status, answer) = app
+            .post(&format!("/api/v1/sla-drafts/{b_sla}/{step}"), admin, body)
+            .await;
+        assert_eq!(status, 200, "{step}: {answer}");
+    }
+    app.create(
+        "/api/v1/users",
+        admin,
+        json!({"email": "zqx-stakeholder@example.test", "password": PASSWORD, "role": "stakeholder", "segment_ids": [b]}),
+    )
+    .await;
+    let b_token = app.login("zqx-stakeholder@example.test", PASSWORD).await;
+    let (status, body) = app
+        .post(&format!("/api/v1/sla-drafts/{b_sla}/sign-off"), &b_token, Value::Null)
+        .await;
+    assert_eq!(status, 200, "B signs B's SLA: {body}");
+
+    let (a_token, a_user) = app.user("stakeholder", &[a]).await;
+    World {
+        a,
+        b,
+        shared,
+        b_only,
+        b_only_area,
+        a_session,
+        b_session,
+        joint,
+        a_finding,
+        b_finding,
+        b_shared_finding,
+        a_assessment,
+        shared_general,
+        b_assessment,
+        b_shared_assessment,
+        b_general,
+        a_sla,
+        b_sla,
+        a_token,
+        a_user,
+        a_answers: 3,
+        b_shared_answers: 6,
+    }
+}
+
+/// Where B's data shows in a JSON body: a `segment_id` of B, `segment_ids` holding B, or a
+/// `requirement_id` of the requirement only B asked for.
+fn structural_leaks(value: &Value, w: &World, path: &str, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                let here = format!("{path}.{key}");
+                let leak = match key.as_str() {
+                    "segment_id" => v.as_i64() == Some(w.b),
+                    "segment_ids" => v
+                        .as_array()
+                        .is_some_and(|ids| ids.iter().any(|i| i.as_i64() == Some(w.b))),
+                    "requirement_id" => v.as_i64() == Some(w.b_only),
+                    _ => false,
+                };
+                if leak {
+                    out.push(format!("{here} = {v}"));
+                }
+                structural_leaks(v, w, &here, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                structural_leaks(v, w, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn ids(list: &Value) -> Vec<i64> {
+    let mut ids: Vec<i64> = list["items"]
+        .as_array()
+        .map(|items| items.iter().filter_map(|i| i["id"].as_i64()).collect())
+        .unwrap_or_default();
+    ids.sort();
+    ids
+}
+
+fn sorted(mut v: Vec<i64>) -> Vec<i64> {
+    v.sort();
+    v
+}
+
+/// Collects what A received and what went wrong, to report every problem at once.
+struct Probe<'a> {
+    app: &'a TestApp,
+    w: &'a World,
+    problems: Vec<String>,
+    requests: usize,
+}
+
+impl Probe<'_> {
+    /// Sends as A; checks the bytes for B's marker and the JSON for B's ids.
+    async fn send(&mut self, req: &Req) -> (u16, Value) {
+        let (status, bytes, _) = send(self.app, Some(&self.w.a_token), req).await;
+        self.requests += 1;
+        if contains_ignore_case(&bytes, MARK) {
+            self.problems
+                .push(format!("{}: B's data in the body: {}", req.label(), excerpt(&bytes)));
+        }
+        let value = json(&bytes);
+        let mut leaks = Vec::new();
+        structural_leaks(&value, self.w, "", &mut leaks);
+        if !leaks.is_empty() {
+            self.problems
+                .push(format!("{}: B's ids in the body: {leaks:?}", req.label()));
+        }
+        (status, value)
+    }
+
+    async fn expect(&mut self, req: Req, status: u16) -> Value {
+        let (got, body) = self.send(&req).await;
+        if got != status {
+            self.problems
+                .push(format!("{}: expected {status}, got {got}: {body}", req.label()));
+        }
+        body
+    }
+
+    fn check(&mut self, ok: bool, what: impl FnOnce() -> String) {
+        if !ok {
+            self.problems.push(what());
+        }
+    }
+}
+
+#[actix_web::test]
+async fn a_stakeholder_sees_nothing_of_another_segment() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (a, b) = (w.a, w.b);
+    let mut p = Probe {
+        app: &app,
+        w: &w,
+        problems: Vec::new(),
+        requests: 0,
+    };
+
+    // By id: B's objects are 404, answered exactly as for an id nothing has.
+    let by_id: Vec<(String, String)> = vec![
+        (format!("/api/v1/segments/{b}"), format!("/api/v1/segments/{NOWHERE}")),
+        (
+            format!("/api/v1/sessions/{}", w.b_session),
+            format!("/api/v1/sessions/{NOWHERE}"),
+        ),
+        (
+            format!("/api/v1/findings/{}", w.b_finding),
+            format!("/api/v1/findings/{NOWHERE}"),
+        ),
+        (
+            format!("/api/v1/findings/{}", w.b_shared_finding),
+            format!("/api/v1/findings/{NOWHERE}"),
+        ),
+        (
+            format!("/api/v1/assessments/{}", w.b_assessment),
+            format!("/api/v1/assessments/{NOWHERE}"),
+        ),
+        (
+            format!("/api/v1/assessments/{}", w.b_shared_assessment),
+            format!("/api/v1/assessments/{NOWHERE}"),
+        ),
+        (
+            format!("/api/v1/assessments/{}", w.b_general),
+            format!("/api/v1/assessments/{NOWHERE}"),
+        ),
+        (
+            format!("/api/v1/requirements/{}", w.b_only),
+            format!("/api/v1/requirements/{NOWHERE}"),
+        ),
+        (
+            format!("/api/v1/requirements/{}/kano", w.b_only),
+            format!("/api/v1/requirements/{NOWHERE}/kano"),
+        ),
+        (
+            format!("/api/v1/requirements/{}/kano?segment_id={a}", w.b_only),
+            format!("/api/v1/requirements/{NOWHERE}/kano?segment_id={a}"),
+        ),
+        (
+            format!("/api/v1/requirements/{}/kano?segment_id={b}", w.shared),
+            format!("/api/v1/requirements/{}/kano?segment_id={NOWHERE}", w.shared),
+        ),
+        (
+            format!("/api/v1/sla-drafts/{}", w.b_sla),
+            format!("/api/v1/sla-drafts/{NOWHERE}"),
+        ),
+        (
+            format!("/api/v1/sla-drafts/{}?format=json", w.b_sla),
+            format!("/api/v1/sla-drafts/{NOWHERE}?format=json"),
+        ),
+        (
+            format!("/api/v1/sla-drafts/{}?format=md", w.b_sla),
+            format!("/api/v1/sla-drafts/{NOWHERE}?format=md"),
+        ),
+        (
+            format!("/api/v1/sla-drafts/{}?format=html", w.b_sla),
+            format!("/api/v1/sla-drafts/{NOWHERE}?format=html"),
+        ),
+        (
+            format!("/api/v1/segments/{b}/classification"),
+            format!("/api/v1/segments/{NOWHERE}/classification"),
+        ),
+        (
+            format!("/api/v1/segments/{b}/value-proposition"),
+            format!("/api/v1/segments/{NOWHERE}/value-proposition"),
+        ),
+        (
+            format!("/api/v1/segments/{b}/value-proposition?format=json"),
+            format!("/api/v1/segments/{NOWHERE}/value-proposition?format=json"),
+        ),
+        (
+            format!("/api/v1/segments/{b}/value-proposition?format=md"),
+            format!("/api/v1/segments/{NOWHERE}/value-proposition?format=md"),
+        ),
+        (
+            format!("/api/v1/segments/{b}/value-proposition?format=html"),
+            format!("/api/v1/segments/{NOWHERE}/value-proposition?format=html"),
+        ),
+        (
+            format!("/api/v1/kano?segment_id={b}"),
+            format!("/api/v1/kano?segment_id={NOWHERE}"),
+        ),
+        (
+            format!("/api/v1/kano/chart.svg?segment_id={b}"),
+            format!("/api/v1/kano/chart.svg?segment_id={NOWHERE}"),
+        ),
+    ];
+    for (theirs, nowhere) in &by_id {
+        let body = p.expect(Req::get(theirs), 404).await;
+        let absent = p.expect(Req::get(nowhere), 404).await;
+        p.check(body == absent, || {
+            format!("{theirs}: its 404 differs from one for an id nothing has: {body} vs {absent}")
+        });
+        // Control: the object is there, for someone allowed to see it.
+        let (status, _) = app.get(theirs, &app.admin).await;
+        p.check(status == 200, || format!("{theirs}: the admin gets {status}, not 200"));
+    }
+
+    // Lists: only A's.
+    let list = p.expect(Req::get("/api/v1/segments"), 200).await;
+    p.check(ids(&list) == vec![a], || format!("segments: {list}"));
+    let list = p.expect(Req::get("/api/v1/sessions"), 200).await;
+    p.check(ids(&list) == sorted(vec![w.a_session, w.joint]), || {
+        format!("sessions: {list}")
+    });
+    p.check(list["total"] == 2, || format!("sessions total: {list}"));
+    let joint = p.expect(Req::get(format!("/api/v1/sessions/{}", w.joint)), 200).await;
+    p.check(joint["segment_ids"] == json!([a]), || format!("joint session: {joint}"));
+    let list = p.expect(Req::get("/api/v1/findings"), 200).await;
+    p.check(ids(&list) == vec![w.a_finding], || format!("findings: {list}"));
+    let list = p.expect(Req::get("/api/v1/assessments"), 200).await;
+    p.check(ids(&list) == sorted(vec![w.a_assessment, w.shared_general]), || {
+        format!("assessments: {list}")
+    });
+    let list = p.expect(Req::get("/api/v1/requirements"), 200).await;
+    p.check(ids(&list) == vec![w.shared], || format!("requirements: {list}"));
+    let list = p.expect(Req::get("/api/v1/sla-drafts"), 200).await;
+    p.check(ids(&list) == vec![w.a_sla], || format!("SLA drafts: {list}"));
+
+    // Pooled Kano results count A's answers only.
+    let kano = p.expect(Req::get("/api/v1/kano"), 200).await;
+    let items = kano["items"].as_array().cloned().unwrap_or_default();
+    p.check(
+        items.len() == 1 && items[0]["requirement_id"] == w.shared && items[0]["n"] == w.a_answers,
+        || format!("pooled kano: {kano}"),
+    );
+    for path in [
+        format!("/api/v1/requirements/{}/kano", w.shared),
+        format!("/api/v1/requirements/{}/kano?segment_id={a}", w.shared),
+        format!("/api/v1/kano?segment_id={a}"),
+    ] {
+        let body = p.expect(Req::get(&path), 200).await;
+        let n = body.get("n").or_else(|| body["items"].get(0).and_then(|i| i.get("n")));
+        p.check(n.and_then(Value::as_u64) == Some(w.a_answers), || {
+            format!("{path}: A's {} answers expected: {body}", w.a_answers)
+        });
+    }
+    p.expect(Req::get("/api/v1/kano/chart.svg"), 200).await;
+    p.expect(Req::get(format!("/api/v1/kano/chart.svg?segment_id={a}")), 200)
+        .await;
+    let classification = p
+        .expect(Req::get(format!("/api/v1/segments/{a}/classification")), 200)
+        .await;
+    let keys: Vec<&Value> = classification["items"]
+        .as_array()
+        .map(|i| i.iter().map(|c| &c["requirement_key"]).collect())
+        .unwrap_or_default();
+    p.check(keys == vec![&json!("SHARED-REQ")], || {
+        format!("A's classification: {classification}")
+    });
+    for format in ["json", "md", "html"] {
+        p.expect(
+            Req::get(format!("/api/v1/segments/{a}/value-proposition?format={format}")),
+            200,
+        )
+        .await;
+        p.expect(Req::get(format!("/api/v1/sla-drafts/{}?format={format}", w.a_sla)), 200)
+            .await;
+    }
+    p.expect(Req::get("/api/v1/me"), 200).await;
+    p.expect(Req::get("/api/v1/service-areas"), 200).await;
+
+    // Filters naming B, B's sessions or B's requirement find nothing; mixed ones keep only A's.
+    for path in [
+        format!("/api/v1/sessions?segment_id={b}"),
+        format!("/api/v1/findings?segment_id={b}"),
+        format!("/api/v1/findings?requirement_id={}", w.b_only),
+        format!("/api/v1/findings?session_id={}", w.b_session),
+        format!("/api/v1/findings?segment_id={b}&requirement_id={}", w.shared),
+        format!("/api/v1/assessments?segment_id={b}"),
+        format!("/api/v1/assessments?requirement_id={}", w.b_only),
+        format!("/api/v1/assessments?segment_id={b}&requirement_id={}", w.shared),
+        format!("/api/v1/sla-drafts?segment_id={b}"),
+        format!("/api/v1/requirements?service_area_id={}", w.b_only_area),
+        format!("/api/v1/sessions?segment_id={b}&limit=500"),
+    ] {
+        let list = p.expect(Req::get(&path), 200).await;
+        p.check(list["total"] == 0 && ids(&list).is_empty(), || {
+            format!("{path}: {list}")
+        });
+    }
+    let list = p
+        .expect(Req::get(format!("/api/v1/findings?session_id={}", w.joint)), 200)
+        .await;
+    p.check(ids(&list) == vec![w.a_finding], || {
+        format!("joint session's findings: {list}")
+    });
+    let list = p
+        .expect(Req::get(format!("/api/v1/findings?requirement_id={}", w.shared)), 200)
+        .await;
+    p.check(ids(&list) == vec![w.a_finding], || {
+        format!("shared requirement's findings: {list}")
+    });
+    let list = p
+        .expect(
+            Req::get(format!("/api/v1/assessments?requirement_id={}", w.shared)),
+            200,
+        )
+        .await;
+    p.check(ids(&list) == sorted(vec![w.a_assessment, w.shared_general]), || {
+        format!("shared requirement's assessments: {list}")
+    });
+    let list = p
+        .expect(Req::get(format!("/api/v1/sessions?segment_id={a}")), 200)
+        .await;
+    p.check(ids(&list) == sorted(vec![w.a_session, w.joint]), || {
+        format!("A's sessions: {list}")
+    });
+
+    // What stakeholders may not read at all says nothing either.
+    for path in [
+        "/api/v1/reports/gaps".to_owned(),
+        format!("/api/v1/reports/gaps?segment_id={b}"),
+        format!("/api/v1/reports/gaps?segment_id={b}&format=csv"),
+        "/api/v1/audit".to_owned(),
+        format!("/api/v1/audit?object_type=segment&object_id={b}"),
+        "/api/v1/users".to_owned(),
+    ] {
+        p.expect(Req::get(&path), 403).await;
+    }
+
+    // Controls: B's data is really there and carries the marker, for those allowed to see it.
+    for path in [
+        format!("/api/v1/segments/{b}"),
+        format!("/api/v1/sla-drafts/{}?format=html", w.b_sla),
+        "/api/v1/kano/chart.svg".to_owned(),
+        format!("/api/v1/sessions/{}", w.joint),
+    ] {
+        let (status, bytes, _) = send(&app, Some(&app.admin), &Req::get(&path)).await;
+        let visible = status == 200 && (contains_ignore_case(&bytes, MARK) || path.contains("sessions"));
+        p.check(visible, || {
+            format!("control {path}: admin gets {status} {}", excerpt(&bytes))
+        });
+    }
+    let (_, pooled) = app
+        .get(&format!("/api/v1/requirements/{}/kano", w.shared), &app.admin)
+        .await;
+    p.check(pooled["n"] == w.a_answers + w.b_shared_answers, || {
+        format!("control: the admin's pooled result counts both segments: {pooled}")
+    });
+    let (_, joint) = app.get(&format!("/api/v1/sessions/{}", w.joint), &app.admin).await;
+    p.check(joint["segment_ids"] == json!(sorted(vec![a, b])), || {
+        format!("control joint: {joint}")
+    });
+
+    assert!(
+        p.problems.is_empty(),
+        "{} problem(s) in {} requests by A:\n{}",
+        p.problems.len(),
+        p.requests,
+        p.problems.join("\n")
+    );
+}
+
+/// What B's data looks like to the admin, to compare before and after A's attempts.
+async fn snapshot(app: &TestApp, w: &World) -> Vec<(String, u16, Value)> {
+    let b = w.b;
+    let mut out = Vec::new();
+    for path in [
+        format!("/api/v1/segments/{b}"),
+        format!("/api/v1/sessions/{}", w.b_session),
+        format!("/api/v1/sessions/{}", w.joint),
+        format!("/api/v1/findings/{}", w.b_finding),
+        format!("/api/v1/findings/{}", w.b_shared_finding),
+        format!("/api/v1/assessments/{}", w.b_assessment),
+        format!("/api/v1/assessments/{}", w.b_shared_assessment),
+        format!("/api/v1/assessments/{}", w.b_general),
+        format!("/api/v1/requirements/{}", w.b_only),
+        format!("/api/v1/requirements/{}", w.shared),
+        format!("/api/v1/sla-drafts/{}", w.b_sla),
+        format!("/api/v1/sla-drafts?segment_id={b}"),
+        format!("/api/v1/sessions?segment_id={b}"),
+        format!("/api/v1/findings?segment_id={b}"),
+        format!("/api/v1/assessments?segment_id={b}"),
+        format!("/api/v1/kano?segment_id={b}"),
+        format!("/api/v1/segments/{b}/classification"),
+        format!("/api/v1/users/{}", w.a_user),
+        "/api/v1/segments".to_owned(),
+        "/api/v1/users".to_owned(),
+    ] {
+        let (status, body) = app.get(&path, &app.admin).await;
+        assert_eq!(status, 200, "snapshot {path}: {body}");
+        out.push((path, status, body));
+    }
+    out
+}
+
+#[actix_web::test]
+async fn a_stakeholder_changes_nothing_of_another_segment() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let (a, b) = (w.a, w.b);
+    let before = snapshot(&app, &w).await;
+    let csv = "respondent,segment,requirement,functional,dysfunctional\nintruder-1,Bravo Zqx Secretariat,ZQX-SECRET,dislike,like\n";
+    let answer = |segment: i64| json!([{"respondent": "intruder", "segment_id": segment, "functional": "dislike", "dysfunctional": "like"}]);
+    let attempts: Vec<(Req, &[u16])> = vec![
+        (
+            Req::patch(
+                format!("/api/v1/segments/{b}"),
+                json!({"description": "pwned", "weight": 0.1}),
+            ),
+            &[403, 404],
+        ),
+        (Req::delete(format!("/api/v1/segments/{b}")), &[403, 404]),
+        (
+            Req::patch(format!("/api/v1/sessions/{}", w.b_session), json!({"notes": "pwned"})),
+            &[403, 404],
+        ),
+        (Req::delete(format!("/api/v1/sessions/{}", w.b_session)), &[403, 404]),
+        (
+            Req::patch(format!("/api/v1/sessions/{}", w.joint), json!({"segment_ids": [a]})),
+            &[403, 404],
+        ),
+        (
+            Req::patch(
+                format!("/api/v1/findings/{}", w.b_finding),
+                json!({"category": "reverse"}),
+            ),
+            &[403, 404],
+        ),
+        (
+            Req::patch(
+                format!("/api/v1/findings/{}", w.b_shared_finding),
+                json!({"segment_id": a}),
+            ),
+            &[403, 404],
+        ),
+        (Req::delete(format!("/api/v1/findings/{}", w.b_finding)), &[403, 404]),
+        (
+            Req::patch(
+                format!("/api/v1/assessments/{}", w.b_assessment),
+                json!({"fulfilment": 1.0}),
+            ),
+            &[403, 404],
+        ),
+        (
+            Req::patch(format!("/api/v1/assessments/{}", w.b_general), json!({"segment_id": a})),
+            &[403, 404],
+        ),
+        (
+            Req::delete(format!("/api/v1/assessments/{}", w.b_shared_assessment)),
+            &[403, 404],
+        ),
+        (
+            Req::patch(format!("/api/v1/requirements/{}", w.b_only), json!({"title": "pwned"})),
+            &[403, 404],
+        ),
+        (Req::delete(format!("/api/v1/requirements/{}", w.b_only)), &[403, 404]),
+        (
+            Req::post(format!("/api/v1/requirements/{}/responses", w.b_only), answer(b)),
+            &[403, 404],
+        ),
+        (
+            Req::post(format!("/api/v1/requirements/{}/responses", w.shared), answer(b)),
+            &[403, 404],
+        ),
+        (Req::csv("/api/v1/imports/responses", csv), &[403, 404]),
+        (
+            Req::csv(format!("/api/v1/imports/responses?session_id={}", w.b_session), csv),
+            &[403, 404],
+        ),
+        (
+            Req::post(
+                "/api/v1/findings",
+                json!({"requirement_id": w.b_only, "segment_id": b, "category": "reverse", "importance": 5}),
+            ),
+            &[403, 404],
+        ),
+        (
+            Req::post(
+                "/api/v1/sessions",
+                json!({"kind": "survey", "title": "t", "held_on": "2026-01-01", "segment_ids": [b]}),
+            ),
+            &[403, 404],
+        ),
+        (
+            Req::post(
+                "/api/v1/assessments",
+                json!({"requirement_id": w.b_only, "segment_id": b, "fulfilment": 1.0, "assessed_on": "2026-12-31"}),
+            ),
+            &[403, 404],
+        ),
+        (Req::post("/api/v1/sla-drafts", json!({"segment_id": b})), &[403, 404]),
+        (
+            Req::patch(format!("/api/v1/sla-drafts/{}", w.b_sla), json!({"title": "pwned"})),
+            &[403, 404],
+        ),
+        (
+            Req::post_empty(format!("/api/v1/sla-drafts/{}/approve", w.b_sla)),
+            &[403, 404],
+        ),
+        (
+            Req::post(
+                format!("/api/v1/sla-drafts/{}/reject", w.b_sla),
+                json!({"comment": "pwned"}),
+            ),
+            &[403, 404],
+        ),
+        (
+            Req::post_empty(format!("/api/v1/sla-drafts/{}/submit", w.b_sla)),
+            &[403, 404],
+        ),
+        // Stakeholders may sign off, but only their own segment's SLA: B's does not exist for A.
+        (
+            Req::post_empty(format!("/api/v1/sla-drafts/{}/sign-off", w.b_sla)),
+            &[404],
+        ),
+        // Nor can A widen their own reach.
+        (
+            Req::patch(format!("/api/v1/users/{}", w.a_user), json!({"segment_ids": [a, b]})),
+            &[403],
+        ),
+        (
+            Req::post(
+                "/api/v1/users",
+                json!({"email": "sock@example.test", "password": PASSWORD, "role": "stakeholder", "segment_ids": [b]}),
+            ),
+            &[403],
+        ),
+        (
+            Req::patch(
+                "/api/v1/me",
+                json!({"current_password": PASSWORD, "password": "another-password-9", "segment_ids": [a, b]}),
+            ),
+            &[422],
+        ),
+    ];
+    let mut problems = Vec::new();
+    for (req, allowed) in &attempts {
+        let (status, bytes, _) = send(&app, Some(&w.a_token), req).await;
+        if !allowed.contains(&status) {
+            problems.push(format!(
+                "{}: {status} (expected one of {allowed:?}): {}",
+                req.label(),
+                excerpt(&bytes)
+            ));
+        }
+        if contains_ignore_case(&bytes, MARK) {
+            problems.push(format!("{}: B's data in the refusal: {}", req.label(), excerpt(&bytes)));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "A wrote to B or learned of it:\n{}",
+        problems.join("\n")
+    );
+
+    let after = snapshot(&app, &w).await;
+    for ((path, _, old), (_, _, new)) in before.iter().zip(&after) {
+        assert_eq!(old, new, "{path} changed after A's attempts");
+    }
+    let (_, me) = app.get("/api/v1/me", &w.a_token).await;
+    assert_eq!(me["segment_ids"], json!([a]));
+    let (_, trail) = app
+        .get(&format!("/api/v1/audit?actor_id={}", w.a_user), &app.admin)
+        .await;
+    assert_eq!(trail["total"], 0, "A did nothing worth an audit entry: {trail}");
+    // B's SLA still carries only B's sign-off.
+    let (_, sla) = app.get(&format!("/api/v1/sla-drafts/{}", w.b_sla), &app.admin).await;
+    let signers: Vec<&Value> = sla["signoffs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| &s["user_email"])
+        .collect();
+    assert_eq!(signers, vec![&json!("zqx-stakeholder@example.test")]);
+}
