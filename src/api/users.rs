@@ -6,7 +6,7 @@ use validator::Validate;
 
 use super::extract::{list_query, ValidJson, ValidQuery};
 use super::{created, require_segments, unique_ids};
-use crate::auth::policy::AdminOnly as ManageUsersPolicy;
+use crate::auth::policy::AdminOnly;
 use crate::auth::{password, Authorized};
 use crate::db::audit::{record_object, Actor};
 use crate::db::users::{self, NewUser, UserChanges};
@@ -56,7 +56,7 @@ fn role_rule(role: Role, segment_ids: &[i32]) -> Result<(), AppError> {
 }
 
 pub async fn list(
-    _: Authorized<ManageUsersPolicy>,
+    _: Authorized<AdminOnly>,
     state: web::Data<AppState>,
     ValidQuery(q): ValidQuery<UserQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -66,7 +66,7 @@ pub async fn list(
 }
 
 pub async fn get(
-    _: Authorized<ManageUsersPolicy>,
+    _: Authorized<AdminOnly>,
     state: web::Data<AppState>,
     id: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
@@ -76,7 +76,7 @@ pub async fn get(
 }
 
 pub async fn create(
-    caller: Authorized<ManageUsersPolicy>,
+    caller: Authorized<AdminOnly>,
     state: web::Data<AppState>,
     ValidJson(body): ValidJson<CreateUser>,
 ) -> Result<HttpResponse, AppError> {
@@ -116,7 +116,7 @@ pub async fn create_user(
 }
 
 pub async fn update(
-    caller: Authorized<ManageUsersPolicy>,
+    caller: Authorized<AdminOnly>,
     state: web::Data<AppState>,
     id: web::Path<i32>,
     ValidJson(body): ValidJson<UpdateUser>,
@@ -178,7 +178,7 @@ fn is_last_admin(c: &mut crate::db::DbConnection, id: i32) -> Result<bool, AppEr
 
 /// Disables the account: its tokens are refused from now on; its history stays.
 pub async fn disable(
-    caller: Authorized<ManageUsersPolicy>,
+    caller: Authorized<AdminOnly>,
     state: web::Data<AppState>,
     id: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {

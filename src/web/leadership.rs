@@ -30,8 +30,6 @@ pub struct DashboardQuery {
     segment_id: Option<String>,
     service_area_id: Option<String>,
     tier: Option<String>,
-    #[allow(dead_code)]
-    notice: Option<String>,
 }
 
 #[derive(Serialize)]
