@@ -161,3 +161,45 @@ async fn demo_loads_a_realistic_data_set_once() {
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already has segments"));
 }
+
+#[actix_web::test]
+async fn sigterm_shuts_down_cleanly() {
+    let (settings, dir, _pg) = test_settings();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = kanogap(&settings.database_url)
+        .arg("serve")
+        .env("KANOGAP_LISTEN", format!("127.0.0.1:{port}"))
+        .env("KANOGAP_DATA_DIR", dir.path())
+        .env("KANOGAP_ADMIN_PASSWORD", crate::helpers::ADMIN_PASSWORD)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(std::time::Instant::now() < deadline, "the server did not start");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(35);
+    loop {
+        if let Some(exit) = child.try_wait().unwrap() {
+            assert!(exit.success(), "a graceful stop exits 0: {exit:?}");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "still running 35 s after SIGTERM");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "no longer listening"
+    );
+}
