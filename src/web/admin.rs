@@ -224,19 +224,11 @@ pub async fn create_segment(
             weight,
             ambassador: optional_text(&f.ambassador),
         };
-        match validator::Validate::validate(&body) {
-            Err(e) => form.absorb(AppError::from(e))?,
-            Ok(()) => {
-                let who = caller.clone();
-                match state
-                    .db
-                    .write(move |c| crate::api::segments::create_tx(c, &who, body))
-                    .await
-                {
-                    Ok(s) => return Ok(done("/admin", &format!("Created segment {}", s.name))),
-                    Err(e) => form.absorb(e)?,
-                }
-            }
+        if let Some(segment) = form
+            .submit(&state, &caller, body, crate::api::segments::create_tx)
+            .await?
+        {
+            return Ok(done("/admin", &format!("Created segment {}", segment.name)));
         }
     }
     admin_page(

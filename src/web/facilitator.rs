@@ -126,19 +126,11 @@ pub async fn create_session(
             facilitator: optional_text(&f.facilitator),
             notes: optional_text(&f.notes),
         };
-        match validator::Validate::validate(&body) {
-            Err(e) => form.absorb(AppError::from(e))?,
-            Ok(()) => {
-                let who = caller.clone();
-                match state
-                    .db
-                    .write(move |c| crate::api::sessions::create_tx(c, &who, body))
-                    .await
-                {
-                    Ok(session) => return Ok(done(&format!("/sessions/{}", session.id), "Session saved")),
-                    Err(e) => form.absorb(e)?,
-                }
-            }
+        if let Some(session) = form
+            .submit(&state, &caller, body, crate::api::sessions::create_tx)
+            .await?
+        {
+            return Ok(done(&format!("/sessions/{}", session.id), "Session saved"));
         }
     }
     sessions_page(

@@ -7,7 +7,10 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::PageError;
+use crate::auth::Caller;
+use crate::db::DbConnection;
 use crate::error::{AppError, FieldErrors};
+use crate::state::AppState;
 
 /// Parses an urlencoded form body (repeated names become lists). 400 when unreadable.
 pub fn parse<T: DeserializeOwned>(body: &web::Bytes) -> Result<T, PageError> {
@@ -55,6 +58,34 @@ impl FormState {
                 Ok(())
             }
             other => Err(PageError(other)),
+        }
+    }
+
+    /// Checks `body` with the API's validation and runs `write` in a write transaction, as the
+    /// API would. `Some` with what was written; `None` with the refusal noted on the form.
+    pub async fn submit<B, T, F>(
+        &mut self,
+        state: &AppState,
+        caller: &Caller,
+        body: B,
+        write: F,
+    ) -> Result<Option<T>, PageError>
+    where
+        B: validator::Validate + Send + 'static,
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection, &Caller, B) -> Result<T, AppError> + Send + 'static,
+    {
+        if let Err(e) = body.validate() {
+            self.absorb(AppError::from(e))?;
+            return Ok(None);
+        }
+        let who = caller.clone();
+        match state.db.write(move |c| write(c, &who, body)).await {
+            Ok(written) => Ok(Some(written)),
+            Err(e) => {
+                self.absorb(e)?;
+                Ok(None)
+            }
         }
     }
 

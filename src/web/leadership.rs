@@ -209,19 +209,12 @@ pub async fn add_assessment(
             assessor: optional_text(&f.assessor),
             note: optional_text(&f.note),
         };
-        match validator::Validate::validate(&body) {
-            Err(e) => form.absorb(AppError::from(e))?,
-            Ok(()) => {
-                let who = caller.clone();
-                match state
-                    .db
-                    .write(move |c| crate::api::assessments::create_tx(c, &who, body))
-                    .await
-                {
-                    Ok(_) => return Ok(done("/dashboard", "Assessment saved")),
-                    Err(e) => form.absorb(e)?,
-                }
-            }
+        if form
+            .submit(&state, &caller, body, crate::api::assessments::create_tx)
+            .await?
+            .is_some()
+        {
+            return Ok(done("/dashboard", "Assessment saved"));
         }
     }
     // Percentages back on the page, as typed.
