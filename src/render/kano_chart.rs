@@ -20,6 +20,8 @@ pub struct ChartPoint {
 const SIZE: f64 = 480.0;
 const MARGIN: f64 = 60.0;
 const PLOT: f64 = SIZE - 2.0 * MARGIN;
+/// Beyond this many points printed labels overlap into noise; each point keeps its tooltip.
+const MAX_LABELS: usize = 25;
 
 fn px(v: f64) -> f64 {
     MARGIN + v.clamp(0.0, 1.0) * PLOT
@@ -74,6 +76,7 @@ pub fn render(title: &str, points: &[ChartPoint]) -> String {
         SIZE - 18.0,
         py(0.5)
     );
+    let labelled = points.len() <= MAX_LABELS;
     for p in points {
         let (cx, cy) = (px(p.x), py(p.y));
         let label = escape(&p.label);
@@ -83,12 +86,27 @@ pub fn render(title: &str, points: &[ChartPoint]) -> String {
         } else {
             (cx + 6.0, "start")
         };
+        let text = if labelled {
+            format!(
+                r##"<text x="{lx:.1}" y="{:.1}" text-anchor="{anchor}" fill="#1a202c">{label}</text>"##,
+                cy - 6.0
+            )
+        } else {
+            String::new()
+        };
         let _ = write!(
             svg,
-            r##"<g><title>{label}: |Worse| {:.2}, Better {:.2}</title><circle cx="{cx:.1}" cy="{cy:.1}" r="4" fill="#2b6cb0"/><text x="{lx:.1}" y="{:.1}" text-anchor="{anchor}" fill="#1a202c">{label}</text></g>"##,
-            p.x,
-            p.y,
-            cy - 6.0
+            r##"<g><title>{label}: |Worse| {:.2}, Better {:.2}</title><circle cx="{cx:.1}" cy="{cy:.1}" r="4" fill="#2b6cb0"/>{text}</g>"##,
+            p.x, p.y,
+        );
+    }
+    if !labelled {
+        let _ = write!(
+            svg,
+            r##"<text x="{}" y="{}" text-anchor="middle" fill="#8a8f98">{} points: hover a point for its name</text>"##,
+            px(0.5),
+            SIZE - 36.0,
+            points.len()
         );
     }
     if points.is_empty() {
@@ -127,6 +145,22 @@ mod tests {
         );
         assert!(svg.contains("|Worse|") && svg.contains("Better"));
         assert!(!svg.contains("No questionnaire answers yet"));
+    }
+
+    #[test]
+    fn many_points_keep_tooltips_but_not_labels() {
+        let points: Vec<ChartPoint> = (0..30)
+            .map(|i| ChartPoint {
+                label: format!("REQ-{i}"),
+                x: 0.5,
+                y: 0.5,
+            })
+            .collect();
+        let svg = render("Kano", &points);
+        assert_eq!(svg.matches("<circle").count(), 30);
+        assert!(svg.contains("<title>REQ-7: |Worse| 0.50, Better 0.50</title>"));
+        assert!(!svg.contains(">REQ-7</text>"));
+        assert!(svg.contains("30 points: hover a point for its name"));
     }
 
     #[test]
