@@ -121,7 +121,17 @@ pub async fn update(
     id: web::Path<i32>,
     ValidJson(body): ValidJson<UpdateUser>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
+    let user = update_user(&state, caller.caller, id.into_inner(), body).await?;
+    Ok(HttpResponse::Ok().json(user))
+}
+
+/// Changes an account with the API's rules (also used by the admin page).
+pub async fn update_user(
+    state: &AppState,
+    caller: crate::auth::Caller,
+    id: i32,
+    body: UpdateUser,
+) -> Result<users::User, AppError> {
     let password_hash = hash(body.password).await?;
     let user = state
         .db
@@ -165,7 +175,7 @@ pub async fn update(
             Ok(user)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(user))
+    Ok(user)
 }
 
 fn is_last_admin(c: &mut crate::db::DbConnection, id: i32) -> Result<bool, AppError> {

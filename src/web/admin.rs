@@ -8,7 +8,7 @@ use super::forms::{self, optional_text, FormState};
 use super::session::check_csrf;
 use super::{allowed, done, frame, render_status, signed_in, PageResult};
 use crate::api::segments::CreateSegment;
-use crate::api::users::CreateUser;
+use crate::api::users::{CreateUser, UpdateUser};
 use crate::auth::policy::AdminOnly;
 use crate::auth::Caller;
 use crate::db::segments::Segment;
@@ -137,6 +137,62 @@ pub async fn create_user(
         &state,
         form,
         f.segment_ids,
+        FormState::new([("weight", "1".to_owned())]),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct RoleForm {
+    csrf: Option<String>,
+    role: String,
+    #[serde(default)]
+    segment_ids: Vec<String>,
+}
+
+/// `POST /admin/users/{id}`: a new role and segments, with the API's rules (a stakeholder needs
+/// a segment, the last admin stays an admin).
+pub async fn update_user(
+    req: HttpRequest,
+    caller: Option<Caller>,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+    body: web::Bytes,
+) -> PageResult {
+    let caller = signed_in(caller)?;
+    let f: RoleForm = forms::parse(&body)?;
+    check_csrf(&req, f.csrf.as_deref())?;
+    allowed::<AdminOnly>(&caller)?;
+    let mut form = FormState::new([("role", "stakeholder".to_owned())]);
+    match Role::parse(&f.role) {
+        None => form.error = Some("Choose a role.".into()),
+        Some(role) => {
+            let update = UpdateUser {
+                email: None,
+                password: None,
+                role: Some(role),
+                segment_ids: Some(f.segment_ids.iter().filter_map(|s| s.parse().ok()).collect()),
+                disabled: None,
+            };
+            match crate::api::users::update_user(&state, caller.clone(), id.into_inner(), update).await {
+                Ok(user) => return Ok(done("/admin", &format!("Updated {}", user.email))),
+                Err(e) => {
+                    form.absorb(e)?;
+                    // One form per user: name the problem above the table.
+                    if form.error.is_none() {
+                        form.error = form.errors.values().next().cloned();
+                    }
+                }
+            }
+        }
+    }
+    admin_page(
+        &req,
+        &caller,
+        &state,
+        form,
+        Vec::new(),
         FormState::new([("weight", "1".to_owned())]),
         StatusCode::UNPROCESSABLE_ENTITY,
     )

@@ -45,6 +45,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/sla", web::post().to(leadership::create_sla))
         .route("/admin", web::get().to(admin::page))
         .route("/admin/users", web::post().to(admin::create_user))
+        .route("/admin/users/{id}", web::post().to(admin::update_user))
         .route("/admin/users/{id}/disable", web::post().to(admin::disable_user))
         .route("/admin/segments", web::post().to(admin::create_segment));
 }

@@ -197,3 +197,61 @@ async fn pages_redirect_strangers_and_hide_other_segments() {
     assert_eq!((status, location.as_str()), (303, "/login"));
     let _ = app.call(Method::GET, "/health", None, None).await;
 }
+
+#[actix_web::test]
+async fn admins_change_roles_and_segments_on_the_page() {
+    let app = spawn_app().await;
+    let finance = app.segment("Finance").await.to_string();
+    let (_, user_id) = app.user("facilitator", &[]).await;
+    let (session, csrf, _) = sign_in(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let path = format!("/admin/users/{user_id}");
+
+    let (status, body) = post_form(
+        &app,
+        &path,
+        &session,
+        &csrf,
+        &[("csrf", csrf.as_str()), ("role", "stakeholder")],
+    )
+    .await;
+    assert_eq!(status, 422, "a stakeholder needs a segment");
+    assert!(body.contains("a stakeholder needs at least one segment"), "{body}");
+
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("role", "stakeholder"),
+        ("segment_ids", finance.as_str()),
+    ];
+    let (status, location) = post_form(&app, &path, &session, &csrf, &form).await;
+    assert_eq!(
+        (status, location.starts_with("/admin?notice=")),
+        (303, true),
+        "{location}"
+    );
+    let (_, user) = app.get(&format!("/api/v1/users/{user_id}"), &app.admin).await;
+    assert_eq!(
+        (user["role"].as_str(), user["segment_ids"].clone()),
+        (Some("stakeholder"), json!([finance.parse::<i64>().unwrap()]))
+    );
+
+    let (_, me) = app.get("/api/v1/me", &app.admin).await;
+    let (status, body) = post_form(
+        &app,
+        &format!("/admin/users/{}", me["id"]),
+        &session,
+        &csrf,
+        &[("csrf", csrf.as_str()), ("role", "leadership")],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(body.contains("last active admin"), "{body}");
+    // Without the token nothing changes.
+    assert_eq!(
+        post_form(&app, &path, &session, &csrf, &[("role", "admin")]).await.0,
+        403
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/users/{user_id}"), &app.admin).await.1["role"],
+        "stakeholder"
+    );
+}
