@@ -5,7 +5,6 @@ use actix_web::{web, HttpRequest};
 use serde::{Deserialize, Serialize};
 
 use super::forms::{self, optional_text, FormState};
-use super::session::check_csrf;
 use super::{allowed, done, frame, render_status, signed_in, PageResult};
 use crate::api::segments::CreateSegment;
 use crate::api::users::{CreateUser, UpdateUser};
@@ -93,7 +92,6 @@ pub async fn page(req: HttpRequest, caller: Option<Caller>, state: web::Data<App
 
 #[derive(Deserialize)]
 pub struct UserForm {
-    csrf: Option<String>,
     email: String,
     password: String,
     role: String,
@@ -108,10 +106,7 @@ pub async fn create_user(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> PageResult {
-    let caller = signed_in(caller)?;
-    let f: UserForm = forms::parse(&body)?;
-    check_csrf(&req, f.csrf.as_deref())?;
-    allowed::<AdminOnly>(&caller)?;
+    let (caller, f) = forms::accept::<UserForm, AdminOnly>(&req, caller, &body)?;
     let mut form = FormState::new([("email", f.email.clone()), ("role", f.role.clone())]);
     match Role::parse(&f.role) {
         None => form.add("role", "choose a role"),
@@ -145,7 +140,6 @@ pub async fn create_user(
 
 #[derive(Deserialize)]
 pub struct RoleForm {
-    csrf: Option<String>,
     role: String,
     #[serde(default)]
     segment_ids: Vec<String>,
@@ -160,10 +154,7 @@ pub async fn update_user(
     id: web::Path<i32>,
     body: web::Bytes,
 ) -> PageResult {
-    let caller = signed_in(caller)?;
-    let f: RoleForm = forms::parse(&body)?;
-    check_csrf(&req, f.csrf.as_deref())?;
-    allowed::<AdminOnly>(&caller)?;
+    let (caller, f) = forms::accept::<RoleForm, AdminOnly>(&req, caller, &body)?;
     let mut form = FormState::new([("role", "stakeholder".to_owned())]);
     match Role::parse(&f.role) {
         None => form.error = Some("Choose a role.".into()),
@@ -199,11 +190,6 @@ pub async fn update_user(
     .await
 }
 
-#[derive(Deserialize)]
-pub struct CsrfOnly {
-    csrf: Option<String>,
-}
-
 /// `POST /admin/users/{id}/disable`
 pub async fn disable_user(
     req: HttpRequest,
@@ -212,10 +198,7 @@ pub async fn disable_user(
     id: web::Path<i32>,
     body: web::Bytes,
 ) -> PageResult {
-    let caller = signed_in(caller)?;
-    let f: CsrfOnly = forms::parse(&body)?;
-    check_csrf(&req, f.csrf.as_deref())?;
-    allowed::<AdminOnly>(&caller)?;
+    let (caller, _) = forms::accept::<forms::NoFields, AdminOnly>(&req, caller, &body)?;
     match crate::api::users::disable_user(&state, caller.clone(), id.into_inner()).await {
         Ok(()) => Ok(done("/admin", "Account disabled")),
         Err(AppError::Conflict { message, .. }) => {
@@ -240,7 +223,6 @@ pub async fn disable_user(
 
 #[derive(Deserialize)]
 pub struct SegmentForm {
-    csrf: Option<String>,
     name: String,
     #[serde(default)]
     description: String,
@@ -259,10 +241,7 @@ pub async fn create_segment(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> PageResult {
-    let caller = signed_in(caller)?;
-    let f: SegmentForm = forms::parse(&body)?;
-    check_csrf(&req, f.csrf.as_deref())?;
-    allowed::<AdminOnly>(&caller)?;
+    let (caller, f) = forms::accept::<SegmentForm, AdminOnly>(&req, caller, &body)?;
     let mut form = FormState::new([
         ("name", f.name.clone()),
         ("description", f.description.clone()),

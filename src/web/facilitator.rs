@@ -78,7 +78,6 @@ pub async fn sessions(req: HttpRequest, caller: Option<Caller>, state: web::Data
 
 #[derive(Deserialize)]
 pub struct SessionForm {
-    csrf: Option<String>,
     kind: String,
     title: String,
     held_on: String,
@@ -97,10 +96,7 @@ pub async fn create_session(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> PageResult {
-    let caller = signed_in(caller)?;
-    let f: SessionForm = forms::parse(&body)?;
-    check_csrf(&req, f.csrf.as_deref())?;
-    allowed::<ManageSessions>(&caller)?;
+    let (caller, f) = forms::accept::<SessionForm, ManageSessions>(&req, caller, &body)?;
     let mut form = FormState::new([
         ("kind", f.kind.clone()),
         ("title", f.title.clone()),
@@ -279,7 +275,6 @@ pub async fn session(
 
 #[derive(Deserialize)]
 pub struct FindingsForm {
-    csrf: Option<String>,
     #[serde(default)]
     requirement_id: Vec<String>,
     #[serde(default)]
@@ -307,10 +302,7 @@ pub async fn add_findings(
     id: web::Path<i32>,
     body: web::Bytes,
 ) -> PageResult {
-    let caller = signed_in(caller)?;
-    let f: FindingsForm = forms::parse(&body)?;
-    check_csrf(&req, f.csrf.as_deref())?;
-    allowed::<ManageFindings>(&caller)?;
+    let (caller, f) = forms::accept::<FindingsForm, ManageFindings>(&req, caller, &body)?;
     let session_id = id.into_inner();
     let get = |v: &Vec<String>, i: usize| v.get(i).cloned().unwrap_or_default();
     let count = [&f.requirement_id, &f.new_key, &f.segment_id]

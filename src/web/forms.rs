@@ -2,15 +2,51 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::web;
+use actix_web::{web, HttpRequest};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::PageError;
+use crate::auth::policy::Policy;
 use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::error::{AppError, FieldErrors};
 use crate::state::AppState;
+
+/// A form read for its CSRF token alone (the other fields are ignored).
+#[derive(serde::Deserialize)]
+struct CsrfField {
+    csrf: Option<String>,
+}
+
+/// A form with nothing to read but its CSRF token.
+#[derive(serde::Deserialize)]
+pub struct NoFields {}
+
+/// What every signed-in form post goes through before its handler: signed in (else to the
+/// sign-in page), the body read, its CSRF token checked (403), in that order.
+pub fn accept_signed<T: DeserializeOwned>(
+    req: &HttpRequest,
+    caller: Option<Caller>,
+    body: &web::Bytes,
+) -> Result<(Caller, T), PageError> {
+    let caller = super::signed_in(caller)?;
+    let form = parse::<T>(body)?;
+    let token: CsrfField = parse(body)?;
+    super::session::check_csrf(req, token.csrf.as_deref())?;
+    Ok((caller, form))
+}
+
+/// [`accept_signed`], then the role table's word on `P` (403).
+pub fn accept<T: DeserializeOwned, P: Policy>(
+    req: &HttpRequest,
+    caller: Option<Caller>,
+    body: &web::Bytes,
+) -> Result<(Caller, T), PageError> {
+    let (caller, form) = accept_signed(req, caller, body)?;
+    super::allowed::<P>(&caller)?;
+    Ok((caller, form))
+}
 
 /// Parses an urlencoded form body (repeated names become lists). 400 when unreadable.
 pub fn parse<T: DeserializeOwned>(body: &web::Bytes) -> Result<T, PageError> {

@@ -8,7 +8,6 @@ use actix_web::{web, HttpRequest};
 use serde::{Deserialize, Serialize};
 
 use super::forms::{self, optional_text, FormState};
-use super::session::check_csrf;
 use super::{allowed, done, frame, may, render_status, signed_in, PageError, PageResult};
 use crate::api::assessments::CreateAssessment;
 use crate::api::sla::{SlaView, UpdateSla};
@@ -155,7 +154,6 @@ pub async fn dashboard(
 
 #[derive(Deserialize)]
 pub struct AssessmentForm {
-    csrf: Option<String>,
     requirement_id: String,
     #[serde(default)]
     segment_id: String,
@@ -177,10 +175,7 @@ pub async fn add_assessment(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> PageResult {
-    let caller = signed_in(caller)?;
-    let f: AssessmentForm = forms::parse(&body)?;
-    check_csrf(&req, f.csrf.as_deref())?;
-    allowed::<ManageAssessments>(&caller)?;
+    let (caller, f) = forms::accept::<AssessmentForm, ManageAssessments>(&req, caller, &body)?;
     let mut form = FormState::new([
         ("requirement_id", f.requirement_id.clone()),
         ("segment_id", f.segment_id.clone()),
@@ -237,7 +232,6 @@ pub async fn add_assessment(
 
 #[derive(Deserialize)]
 pub struct CreateSlaForm {
-    csrf: Option<String>,
     segment_id: String,
 }
 
@@ -248,10 +242,7 @@ pub async fn create_sla(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> PageResult {
-    let caller = signed_in(caller)?;
-    let f: CreateSlaForm = forms::parse(&body)?;
-    check_csrf(&req, f.csrf.as_deref())?;
-    allowed::<ManageSla>(&caller)?;
+    let (caller, f) = forms::accept::<CreateSlaForm, ManageSla>(&req, caller, &body)?;
     let segment_id = f
         .segment_id
         .parse::<i32>()
@@ -343,11 +334,7 @@ pub async fn edit_sla(
     id: web::Path<i32>,
     body: web::Bytes,
 ) -> PageResult {
-    let caller = signed_in(caller)?;
-    let fields: Vec<(String, String)> = forms::parse(&body)?;
-    let csrf = fields.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str());
-    check_csrf(&req, csrf)?;
-    allowed::<ManageSla>(&caller)?;
+    let (caller, fields) = forms::accept::<Vec<(String, String)>, ManageSla>(&req, caller, &body)?;
     let id = id.into_inner();
     let mut sections = BTreeMap::new();
     let mut title = None;
@@ -375,7 +362,6 @@ pub async fn edit_sla(
 
 #[derive(Deserialize)]
 pub struct StepForm {
-    csrf: Option<String>,
     comment: Option<String>,
 }
 
@@ -387,9 +373,8 @@ pub async fn sla_step(
     path: web::Path<(i32, String)>,
     body: web::Bytes,
 ) -> PageResult {
-    let caller = signed_in(caller)?;
-    let f: StepForm = forms::parse(&body)?;
-    check_csrf(&req, f.csrf.as_deref())?;
+    // The role depends on the step, checked below.
+    let (caller, f) = forms::accept_signed::<StepForm>(&req, caller, &body)?;
     let (id, action) = path.into_inner();
     let (action, notice) = match action.as_str() {
         "submit" => (SlaAction::Submit, "Submitted for review"),
