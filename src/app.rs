@@ -105,14 +105,12 @@ impl Application {
     }
 }
 
-/// 405 in the same JSON shape as every other error.
+/// 405 from a resource whose methods did not fit: answered like every other error.
 fn method_not_allowed<B>(res: dev::ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
     let (req, _) = res.into_parts();
-    let body =
-        serde_json::json!({"error": {"code": "method_not_allowed", "message": "method not allowed on this path"}});
-    let response = actix_web::HttpResponse::MethodNotAllowed()
-        .json(body)
-        .map_into_right_body();
+    let allow = api::allowed_methods(req.path()).join(", ");
+    let response =
+        actix_web::ResponseError::error_response(&AppError::MethodNotAllowed { allow }).map_into_right_body();
     Ok(ErrorHandlerResponse::Response(dev::ServiceResponse::new(req, response)))
 }
 

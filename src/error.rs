@@ -30,6 +30,9 @@ pub enum AppError {
     Forbidden,
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// The path exists, but not with this method; `allow` lists the methods it has.
+    #[error("method not allowed on this path (allowed: {allow})")]
+    MethodNotAllowed { allow: String },
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
     #[error("request body too large (limit {limit} bytes)")]
@@ -111,6 +114,7 @@ impl AppError {
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden => "forbidden",
             AppError::NotFound(_) => "not_found",
+            AppError::MethodNotAllowed { .. } => "method_not_allowed",
             AppError::PayloadTooLarge { .. } => "payload_too_large",
             AppError::UnsupportedMediaType { .. } => "unsupported_media_type",
             AppError::TooManyRequests { .. } => "too_many_requests",
@@ -121,19 +125,27 @@ impl AppError {
     }
 }
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    error: ErrorDetail<'a>,
+/// The body of every error response.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody<'a> {
+    pub error: ErrorDetail<'a>,
 }
 
-#[derive(Serialize)]
-struct ErrorDetail<'a> {
-    code: &'a str,
-    message: String,
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail<'a> {
+    /// Stable and snake_case: clients match on it.
+    #[schema(example = "validation_failed")]
+    pub code: &'a str,
+    /// For people; may change.
+    pub message: String,
+    /// Field name (a dotted path for nested fields) → what is wrong with it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    fields: Option<&'a FieldErrors>,
+    #[schema(value_type = Option<BTreeMap<String, Vec<String>>>)]
+    pub fields: Option<&'a FieldErrors>,
+    /// A refused import: the rows at fault (the first 100).
     #[serde(skip_serializing_if = "Option::is_none")]
-    rows: Option<&'a [crate::import::layout::RowError]>,
+    #[schema(value_type = Option<Vec<crate::import::layout::RowError>>)]
+    pub rows: Option<&'a [crate::import::layout::RowError]>,
 }
 
 impl ResponseError for AppError {
@@ -143,6 +155,7 @@ impl ResponseError for AppError {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -178,6 +191,9 @@ impl ResponseError for AppError {
         match self {
             AppError::Unauthorized => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            AppError::MethodNotAllowed { allow } => {
+                response.insert_header((header::ALLOW, allow.as_str()));
             }
             AppError::TooManyRequests { retry_after_secs } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));

@@ -17,42 +17,52 @@ use crate::domain::terms::check_assessment_value;
 use crate::error::AppError;
 use crate::state::AppState;
 
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAssessment {
     pub requirement_id: i32,
     /// None: the assessment applies to all segments.
     pub segment_id: Option<i32>,
     #[validate(range(min = 0.0))]
+    #[schema(minimum = 0.0)]
     pub current_value: Option<f64>,
     #[validate(range(min = 0.0, max = 1.0))]
+    #[schema(minimum = 0.0, maximum = 1.0)]
     pub fulfilment: Option<f64>,
     pub assessed_on: NaiveDate,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub assessor: Option<String>,
     #[validate(length(max = 4000))]
+    #[schema(max_length = 4000)]
     pub note: Option<String>,
 }
 
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAssessment {
     #[serde(default, deserialize_with = "nullable")]
     pub segment_id: Option<Option<i32>>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(range(min = 0.0))]
+    #[schema(minimum = 0.0)]
     pub current_value: Option<Option<f64>>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(range(min = 0.0, max = 1.0))]
+    #[schema(minimum = 0.0, maximum = 1.0)]
     pub fulfilment: Option<Option<f64>>,
     pub assessed_on: Option<NaiveDate>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub assessor: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(length(max = 4000))]
+    #[schema(max_length = 4000)]
     pub note: Option<Option<String>>,
 }
+
+super::extract::json_body!(CreateAssessment, UpdateAssessment);
 
 list_query!(AssessmentQuery {
     requirement_id: Option<i32>,
@@ -82,6 +92,8 @@ fn check(
     Ok(())
 }
 
+#[utoipa::path(get, path = "/api/v1/assessments", tag = "assessments", params(AssessmentQuery),
+    responses((status = 200, description = "One page of assessments the caller may see", body = Listing<assessments::Assessment>)))]
 pub async fn list(
     caller: Caller,
     state: web::Data<AppState>,
@@ -99,12 +111,18 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(Listing { items, total }))
 }
 
+#[utoipa::path(get, path = "/api/v1/assessments/{id}", tag = "assessments", params(("id" = i32, Path, description = "Assessment id")),
+    responses((status = 200, description = "The assessment", body = assessments::Assessment)))]
 pub async fn get(caller: Caller, state: web::Data<AppState>, id: web::Path<i32>) -> Result<HttpResponse, AppError> {
     let (scope, id) = (caller.scope(), id.into_inner());
     let assessment = state.db.run(move |c| assessments::get(c, id, &scope)).await?;
     Ok(HttpResponse::Ok().json(assessment))
 }
 
+#[utoipa::path(post, path = "/api/v1/assessments", tag = "assessments", request_body = CreateAssessment,
+    responses(
+        (status = 201, description = "Created", body = assessments::Assessment),
+    ))]
 pub async fn create(
     caller: Authorized<ManageAssessments>,
     state: web::Data<AppState>,
@@ -142,6 +160,11 @@ pub fn create_tx(
     Ok(assessment)
 }
 
+#[utoipa::path(patch, path = "/api/v1/assessments/{id}", tag = "assessments", params(("id" = i32, Path, description = "Assessment id")),
+    request_body = UpdateAssessment,
+    responses(
+        (status = 200, description = "Changed", body = assessments::Assessment),
+    ))]
 pub async fn update(
     caller: Authorized<ManageAssessments>,
     state: web::Data<AppState>,
@@ -183,6 +206,10 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(assessment))
 }
 
+#[utoipa::path(delete, path = "/api/v1/assessments/{id}", tag = "assessments", params(("id" = i32, Path, description = "Assessment id")),
+    responses(
+        (status = 204, description = "Deleted"),
+    ))]
 pub async fn delete(
     caller: Authorized<ManageAssessments>,
     state: web::Data<AppState>,

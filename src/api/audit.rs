@@ -16,6 +16,8 @@ list_query!(AuditQuery {
     actor_id: Option<i32>,
 });
 
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery),
+    responses((status = 200, description = "One page of the audit trail, newest first", body = Listing<audit::AuditEntry>)))]
 pub async fn list(
     _: Authorized<ReadAudit>,
     state: web::Data<AppState>,

@@ -11,16 +11,18 @@ use crate::db::users::{self, UserChanges};
 use crate::error::AppError;
 use crate::state::AppState;
 
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     #[validate(length(min = 1, max = 320))]
+    #[schema(min_length = 1, max_length = 320)]
     pub email: String,
     #[validate(length(min = 1, max = 1024))]
+    #[schema(min_length = 1, max_length = 1024)]
     pub password: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct TokenResponse {
     pub access_token: String,
     pub token_type: &'static str,
@@ -77,6 +79,14 @@ pub async fn login(state: &AppState, email: &str, password_given: String, addres
     }
 }
 
+#[utoipa::path(post, path = "/api/v1/auth/token", tag = "auth", security(()),
+    request_body = TokenRequest,
+    responses(
+        (status = 200, description = "Signed in", body = TokenResponse),
+        (status = 401, description = "Wrong e-mail or password (`invalid_credentials`)", body = crate::error::ErrorBody),
+        (status = 429, description = "Too many failed attempts for this account or address; see `Retry-After`", body = crate::error::ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds until the next attempt is allowed"))),
+    ))]
 pub async fn token(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -96,20 +106,33 @@ pub async fn token(
         }))
 }
 
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth",
+    responses((status = 200, description = "The caller", body = Caller)))]
 pub async fn me(caller: Caller) -> HttpResponse {
     HttpResponse::Ok().json(caller)
 }
 
 /// What a user may change about themselves: only their password, proving the current one.
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMe {
     #[validate(length(min = 1, max = 1024))]
+    #[schema(min_length = 1, max_length = 1024)]
     pub current_password: String,
     #[validate(length(min = 12, max = 1024, message = "must be 12 to 1024 characters"))]
+    #[schema(min_length = 12, max_length = 1024)]
     pub password: String,
 }
 
+super::extract::json_body!(TokenRequest, UpdateMe);
+
+#[utoipa::path(patch, path = "/api/v1/me", tag = "auth",
+    request_body = UpdateMe,
+    responses(
+        (status = 204, description = "Password changed"),
+        (status = 429, description = "Too many failed attempts; see `Retry-After`", body = crate::error::ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds until the next attempt is allowed"))),
+    ))]
 pub async fn update_me(
     req: HttpRequest,
     caller: Caller,

@@ -19,7 +19,19 @@ use crate::state::AppState;
 /// `LIMIT` overrides the configured size limit for routes that take larger bodies (0 = use it).
 pub struct ValidJson<T, const LIMIT: usize = 0>(pub T);
 
-impl<T: DeserializeOwned + Validate + 'static, const LIMIT: usize> FromRequest for ValidJson<T, LIMIT> {
+/// A type a JSON body is read into. Bodies are objects, but for the rare batch that is an
+/// array: serde would otherwise read a struct from an array by position (`[null, null]`).
+pub trait JsonBody: DeserializeOwned + Validate {
+    const ARRAY: bool = false;
+}
+
+/// Declares body types that are JSON objects.
+macro_rules! json_body {
+    ($($t:ty),+ $(,)?) => { $(impl $crate::api::extract::JsonBody for $t {})+ };
+}
+pub(crate) use json_body;
+
+impl<T: JsonBody + 'static, const LIMIT: usize> FromRequest for ValidJson<T, LIMIT> {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
@@ -56,6 +68,19 @@ impl<T: DeserializeOwned + Validate + 'static, const LIMIT: usize> FromRequest f
                 });
             }
             let body = read_limited(&mut payload, declared_length, limit).await?;
+            let expected = if T::ARRAY { b'[' } else { b'{' };
+            if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&expected) {
+                // Not JSON at all is still a 400; JSON of another shape is a 422 on `body`.
+                serde_json::from_slice::<serde::de::IgnoredAny>(&body).map_err(|e| {
+                    AppError::bad_request(
+                        "malformed_json",
+                        format!("the body is not valid JSON: {}", strip_position(&e.to_string())),
+                        None,
+                    )
+                })?;
+                let shape = if T::ARRAY { "a JSON array" } else { "a JSON object" };
+                return Err(AppError::field("body", format!("must be {shape}")));
+            }
             let value: T = parse_json(&body)?;
             value.validate()?;
             Ok(ValidJson(value))
@@ -85,8 +110,9 @@ pub async fn read_limited(
 }
 
 /// Deserializes JSON, reporting the path of the field at fault: 400 when the text is not
-/// JSON at all, 422 when it is JSON of the wrong shape.
+/// JSON at all, 422 when it is JSON of the wrong shape or has a NUL character in a string.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    refuse_nul(body)?;
     let malformed = |message: String| {
         AppError::bad_request("malformed_json", format!("the body is not valid JSON: {message}"), None)
     };
@@ -101,6 +127,47 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     })?;
     de.end().map_err(|e| malformed(strip_position(&e.to_string())))?;
     Ok(value)
+}
+
+/// Text databases (PostgreSQL) cannot store NUL, and no text of ours means one: a string with
+/// `\u0000` is refused (422) on its field, on every backend alike.
+fn refuse_nul(body: &[u8]) -> Result<(), AppError> {
+    // Cheap test first; only a body with the escape is parsed again to find the field.
+    let escape = b"\\u0000";
+    if !body.windows(escape.len()).any(|w| w.eq_ignore_ascii_case(escape)) {
+        return Ok(());
+    }
+    fn find(value: &serde_json::Value, path: String) -> Option<String> {
+        match value {
+            serde_json::Value::String(s) if s.contains('\0') => Some(path),
+            serde_json::Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, v)| find(v, format!("{path}[{i}]"))),
+            serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+                let key_path = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                if k.contains('\0') {
+                    return Some(key_path);
+                }
+                find(v, key_path)
+            }),
+            _ => None,
+        }
+    }
+    match serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| find(&v, String::new()))
+    {
+        Some(path) => {
+            let field = if path.is_empty() { "body".to_owned() } else { path };
+            Err(AppError::field(&field, "must not contain a NUL character"))
+        }
+        None => Ok(()),
+    }
 }
 
 /// A query string of type `T`, strict and validated; refusals are 400 `invalid_query`.
@@ -122,6 +189,15 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidQuery<T> {
 }
 
 pub fn parse_query<T: DeserializeOwned + Validate>(query: &str) -> Result<T, AppError> {
+    if let Some((name, _)) =
+        form_urlencoded::parse(query.as_bytes()).find(|(k, v)| k.contains('\0') || v.contains('\0'))
+    {
+        return Err(AppError::bad_request(
+            "invalid_query",
+            format!("{name}: must not contain a NUL character"),
+            Some(&name),
+        ));
+    }
     let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
     let value: T = serde_path_to_error::deserialize(de).map_err(|err| {
         let message = err.inner().to_string();
@@ -165,6 +241,26 @@ fn strip_position(message: &str) -> String {
     }
 }
 
+/// Reads `T` only from a JSON object, never from an array by position: for structs nested in
+/// a body (`#[serde(deserialize_with = ...)]` or inside a collection).
+pub struct ObjectOnly<T>(pub T);
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for ObjectOnly<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit<T>(std::marker::PhantomData<T>);
+        impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for Visit<T> {
+            type Value = ObjectOnly<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(ObjectOnly)
+            }
+        }
+        d.deserialize_map(Visit(std::marker::PhantomData))
+    }
+}
+
 /// For PATCH bodies: tells an absent field (`None`, leave as is) from an explicit `null`
 /// (`Some(None)`, clear it). Use with `#[serde(default, deserialize_with = "nullable")]`.
 pub fn nullable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
@@ -175,8 +271,8 @@ where
     <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
 }
 
-/// The body of every list response.
-#[derive(Serialize)]
+/// The body of every list response: one page of items, and how many there are in all.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Listing<T> {
     pub items: Vec<T>,
     pub total: i64,
@@ -189,12 +285,17 @@ pub const MAX_LIMIT: i64 = 500;
 /// resource's own filters; anything else is refused.
 macro_rules! list_query {
     ($name:ident { $($(#[$m:meta])* $field:ident : $ty:ty),* $(,)? }) => {
-        #[derive(Debug, serde::Deserialize, validator::Validate)]
+        #[derive(Debug, serde::Deserialize, validator::Validate, utoipa::IntoParams)]
         #[serde(deny_unknown_fields)]
+        #[into_params(parameter_in = Query)]
         pub struct $name {
+            /// Page size (default 50).
             #[validate(range(min = 1, max = 500))]
+            #[param(minimum = 1, maximum = 500)]
             pub limit: Option<i64>,
+            /// Items to skip.
             #[validate(range(min = 0))]
+            #[param(minimum = 0)]
             pub offset: Option<i64>,
             $($(#[$m])* pub $field: $ty,)*
         }
@@ -269,6 +370,24 @@ mod tests {
         assert_eq!(fields(parse_json::<Body>(br#"{"name":"a"} x"#).unwrap_err()).0, 400);
         assert_eq!(fields(parse_json::<Body>(b"{\"name\":").unwrap_err()).0, 400);
         assert!(parse_json::<Body>(br#"{"name":"a"}"#).is_ok());
+    }
+
+    #[test]
+    fn nul_characters_are_refused_on_their_field() {
+        assert_eq!(
+            fields(parse_json::<Body>(br#"{"name":"a\u0000b"}"#).unwrap_err()),
+            (422, vec!["name".into()])
+        );
+        assert_eq!(
+            fields(parse_json::<Body>(br#"{"name":"a","inner":{"count":1,"x\u0000":2}}"#).unwrap_err()),
+            (422, vec!["inner.x\0".into()])
+        );
+        // A literal backslash followed by "u0000" is ordinary text.
+        assert!(parse_json::<Body>(br#"{"name":"a\\u0000"}"#).is_ok());
+        assert_eq!(
+            fields(parse_query::<Q>("segment_id=1%00").unwrap_err()),
+            (400, vec!["segment_id".into()])
+        );
     }
 
     list_query!(Q {

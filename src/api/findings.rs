@@ -16,7 +16,7 @@ use crate::domain::terms::FindingCategory;
 use crate::error::AppError;
 use crate::state::AppState;
 
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateFinding {
     pub requirement_id: i32,
@@ -24,12 +24,14 @@ pub struct CreateFinding {
     pub session_id: Option<i32>,
     pub category: FindingCategory,
     #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
     pub importance: i32,
     #[validate(length(max = 4000))]
+    #[schema(max_length = 4000)]
     pub note: Option<String>,
 }
 
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateFinding {
     pub requirement_id: Option<i32>,
@@ -38,11 +40,15 @@ pub struct UpdateFinding {
     pub session_id: Option<Option<i32>>,
     pub category: Option<FindingCategory>,
     #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
     pub importance: Option<i32>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(length(max = 4000))]
+    #[schema(max_length = 4000)]
     pub note: Option<Option<String>>,
 }
+
+super::extract::json_body!(CreateFinding, UpdateFinding);
 
 list_query!(FindingQuery {
     segment_id: Option<i32>,
@@ -73,6 +79,8 @@ fn check_references(
     Ok(())
 }
 
+#[utoipa::path(get, path = "/api/v1/findings", tag = "findings", params(FindingQuery),
+    responses((status = 200, description = "One page of findings the caller may see", body = Listing<findings::Finding>)))]
 pub async fn list(
     caller: Caller,
     state: web::Data<AppState>,
@@ -91,12 +99,18 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(Listing { items, total }))
 }
 
+#[utoipa::path(get, path = "/api/v1/findings/{id}", tag = "findings", params(("id" = i32, Path, description = "Finding id")),
+    responses((status = 200, description = "The finding", body = findings::Finding)))]
 pub async fn get(caller: Caller, state: web::Data<AppState>, id: web::Path<i32>) -> Result<HttpResponse, AppError> {
     let (scope, id) = (caller.scope(), id.into_inner());
     let finding = state.db.run(move |c| findings::get(c, id, &scope)).await?;
     Ok(HttpResponse::Ok().json(finding))
 }
 
+#[utoipa::path(post, path = "/api/v1/findings", tag = "findings", request_body = CreateFinding,
+    responses(
+        (status = 201, description = "Created", body = findings::Finding),
+    ))]
 pub async fn create(
     caller: Authorized<ManageFindings>,
     state: web::Data<AppState>,
@@ -122,6 +136,11 @@ pub fn create_tx(c: &mut DbConnection, caller: &Caller, body: CreateFinding) -> 
     Ok(finding)
 }
 
+#[utoipa::path(patch, path = "/api/v1/findings/{id}", tag = "findings", params(("id" = i32, Path, description = "Finding id")),
+    request_body = UpdateFinding,
+    responses(
+        (status = 200, description = "Changed", body = findings::Finding),
+    ))]
 pub async fn update(
     caller: Authorized<ManageFindings>,
     state: web::Data<AppState>,
@@ -156,6 +175,10 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(finding))
 }
 
+#[utoipa::path(delete, path = "/api/v1/findings/{id}", tag = "findings", params(("id" = i32, Path, description = "Finding id")),
+    responses(
+        (status = 204, description = "Deleted"),
+    ))]
 pub async fn delete(
     caller: Authorized<ManageFindings>,
     state: web::Data<AppState>,

@@ -6,6 +6,11 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 /// 200 while the database answers; 503 otherwise (load balancers take the instance out).
+#[utoipa::path(get, path = "/health", tag = "service", security(()),
+    responses(
+        (status = 200, description = "The service and its database answer", body = Object, example = json!({"status": "ok"})),
+        (status = 503, description = "The database does not answer", body = crate::error::ErrorBody),
+    ))]
 pub async fn health(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     state
         .db
@@ -18,6 +23,8 @@ pub async fn health(state: web::Data<AppState>) -> Result<HttpResponse, AppError
 }
 
 /// `GET /metrics`: Prometheus text format, for an admin or the configured scraper token.
+#[utoipa::path(get, path = "/metrics", tag = "service",
+    responses((status = 200, description = "Prometheus text format. For admins, or a scraper with `KANOGAP_METRICS_TOKEN` as its bearer token", content_type = "text/plain", body = String)))]
 pub async fn metrics(req: actix_web::HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     use actix_web::FromRequest;
     let scraper = state.metrics_token.as_deref().is_some_and(|expected| {

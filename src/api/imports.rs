@@ -10,7 +10,7 @@ use futures_util::StreamExt;
 use serde::{Deserialize, Deserializer};
 use validator::Validate;
 
-use super::extract::{ValidJson, ValidQuery};
+use super::extract::{JsonBody, ObjectOnly, ValidJson, ValidQuery};
 use crate::auth::policy::ManageResponses;
 use crate::auth::Authorized;
 use crate::db::audit::{self, Actor};
@@ -50,22 +50,60 @@ impl<'de> Deserialize<'de> for AnswerInput {
     }
 }
 
-#[derive(Debug, Deserialize)]
+impl utoipa::PartialSchema for AnswerInput {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+        OneOfBuilder::new()
+            .item(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(5)))
+            .item(ObjectBuilder::new().schema_type(Type::String))
+            .description(Some(
+                "1 like, 2 must_be (expect), 3 neutral, 4 live_with (tolerate), 5 dislike: the number, or the word in any case",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for AnswerInput {}
+
+/// One respondent's answers to a requirement's functional and dysfunctional question.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseItem {
+    /// Who answered (a pseudonym is enough); one answer per respondent, requirement and segment.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub respondent: String,
     pub segment_id: i32,
     pub session_id: Option<i32>,
+    /// "How would you feel if the service had this?"
     pub functional: AnswerInput,
+    /// "How would you feel if it did not?"
     pub dysfunctional: AnswerInput,
+    /// Self-stated importance, 1 to 5.
+    #[schema(minimum = 1, maximum = 5)]
     pub importance: Option<i32>,
 }
 
-/// The JSON body: an array of answers. Its rules are checked item by item in the handler, so
-/// that each error names its item (`[3].importance`).
-#[derive(Debug, Deserialize)]
-#[serde(transparent)]
+/// How many answers were stored.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Imported {
+    pub imported: usize,
+}
+
+/// The JSON body: an array of answers (objects). Its rules are checked item by item in the
+/// handler, so that each error names its item (`[3].importance`).
+#[derive(Debug)]
 pub struct ResponseBatch(pub Vec<ResponseItem>);
+
+impl<'de> Deserialize<'de> for ResponseBatch {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let items = Vec::<ObjectOnly<ResponseItem>>::deserialize(d)?;
+        Ok(ResponseBatch(items.into_iter().map(|i| i.0).collect()))
+    }
+}
+
+impl JsonBody for ResponseBatch {
+    const ARRAY: bool = true;
+}
 
 impl Validate for ResponseBatch {
     fn validate(&self) -> Result<(), validator::ValidationErrors> {
@@ -83,6 +121,13 @@ fn add(errors: &mut FieldErrors, index: usize, field: &str, message: impl Into<S
 }
 
 /// `POST /requirements/{id}/responses`.
+#[utoipa::path(post, path = "/api/v1/requirements/{id}/responses", tag = "kano",
+    params(("id" = i32, Path, description = "Requirement id")),
+    request_body(content = Vec<ResponseItem>, description = "1 to 10 000 answers to the requirement's Kano question pair, all or nothing"),
+    responses(
+        (status = 201, description = "Stored", body = Imported),
+        (status = 409, description = "A respondent already answered for this requirement and segment (`duplicate`)", body = crate::error::ErrorBody),
+    ))]
 pub async fn post_responses(
     caller: Authorized<ManageResponses>,
     state: web::Data<AppState>,
@@ -186,11 +231,12 @@ pub async fn post_responses(
         })
         .await?;
     state.metrics.answers_imported.inc_by(imported as u64);
-    Ok(HttpResponse::Created().json(serde_json::json!({ "imported": imported })))
+    Ok(HttpResponse::Created().json(Imported { imported }))
 }
 
-#[derive(Debug, Deserialize, Validate)]
+#[derive(Debug, Deserialize, Validate, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     pub session_id: Option<i32>,
 }
@@ -240,6 +286,13 @@ where
 }
 
 /// `POST /imports/responses` with a `text/csv` body.
+#[utoipa::path(post, path = "/api/v1/imports/responses", tag = "kano", params(ImportQuery),
+    request_body(content = String, content_type = "text/csv",
+        description = "A survey tool's export, long (`respondent,segment,requirement,functional,dysfunctional[,importance]`) or wide (one row per respondent); see the README"),
+    responses(
+        (status = 201, description = "Imported, all rows", body = crate::import::ImportSummary),
+        (status = 422, description = "Nothing was imported; `rows` lists the rows at fault (`invalid_rows`), or `fields` a bad parameter", body = crate::error::ErrorBody),
+    ))]
 pub async fn import_csv(
     req: HttpRequest,
     caller: Authorized<ManageResponses>,

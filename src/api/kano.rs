@@ -15,13 +15,14 @@ use crate::error::AppError;
 use crate::render::kano_chart::{self, ChartPoint};
 use crate::state::AppState;
 
-#[derive(Debug, serde::Deserialize, validator::Validate)]
+#[derive(Debug, serde::Deserialize, validator::Validate, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct KanoQuery {
     pub segment_id: Option<i32>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[allow(non_snake_case)]
 pub struct Counts {
     A: u64,
@@ -32,13 +33,13 @@ pub struct Counts {
     Q: u64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct FongView {
     difference: f64,
     threshold: f64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct DuMouchelView {
     functional: Option<f64>,
     dysfunctional: Option<f64>,
@@ -46,7 +47,7 @@ pub struct DuMouchelView {
 }
 
 /// One requirement's questionnaire result, as the API shows it.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct KanoView {
     pub requirement_id: i32,
     pub requirement_key: String,
@@ -137,6 +138,9 @@ pub fn views(
 }
 
 /// `GET /requirements/{id}/kano`: one requirement's result; zero answers give n = 0.
+#[utoipa::path(get, path = "/api/v1/requirements/{id}/kano", tag = "kano",
+    params(("id" = i32, Path, description = "Requirement id"), KanoQuery),
+    responses((status = 200, description = "The requirement's Kano result for one segment, or pooled over the caller's segments", body = KanoView)))]
 pub async fn requirement(
     caller: Caller,
     state: web::Data<AppState>,
@@ -159,7 +163,22 @@ pub async fn requirement(
     Ok(HttpResponse::Ok().json(view))
 }
 
+/// The results of `GET /kano`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct KanoList {
+    pub items: Vec<KanoView>,
+}
+
+/// The results of `GET /segments/{id}/classification`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SegmentClassification {
+    pub segment_id: i32,
+    pub items: Vec<ClassificationView>,
+}
+
 /// `GET /kano`: every requirement with answers.
+#[utoipa::path(get, path = "/api/v1/kano", tag = "kano", params(KanoQuery),
+    responses((status = 200, description = "The Kano result of every requirement with answers", body = KanoList)))]
 pub async fn list(
     caller: Caller,
     state: web::Data<AppState>,
@@ -174,10 +193,10 @@ pub async fn list(
             views(c, &selection, tallies)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
+    Ok(HttpResponse::Ok().json(KanoList { items }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ClassificationView {
     pub requirement_id: i32,
     pub requirement_key: String,
@@ -216,6 +235,9 @@ pub fn classifications(conn: &mut DbConnection, segment_id: i32) -> Result<Vec<C
 }
 
 /// `GET /segments/{id}/classification`.
+#[utoipa::path(get, path = "/api/v1/segments/{id}/classification", tag = "kano",
+    params(("id" = i32, Path, description = "Segment id")),
+    responses((status = 200, description = "Each requirement's consolidated category for the segment, with its source and confidence", body = SegmentClassification)))]
 pub async fn classification(
     caller: Caller,
     state: web::Data<AppState>,
@@ -229,10 +251,12 @@ pub async fn classification(
             classifications(c, id)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "segment_id": id, "items": items })))
+    Ok(HttpResponse::Ok().json(SegmentClassification { segment_id: id, items }))
 }
 
 /// `GET /kano/chart.svg`: the Kano diagram of a segment (or of all the caller may see).
+#[utoipa::path(get, path = "/api/v1/kano/chart.svg", tag = "kano", params(KanoQuery),
+    responses((status = 200, description = "The Kano diagram (Better against |Worse|) as SVG", content_type = "image/svg+xml", body = String)))]
 pub async fn chart(
     caller: Caller,
     state: web::Data<AppState>,

@@ -10,6 +10,7 @@ pub mod format;
 pub mod health;
 pub mod imports;
 pub mod kano;
+pub mod openapi;
 pub mod reports;
 pub mod requirements;
 pub mod segments;
@@ -34,6 +35,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/auth/token", web::post().to(auth::token))
                 .route("/me", web::get().to(auth::me))
                 .route("/me", web::patch().to(auth::update_me))
+                .route("/openapi.json", web::get().to(openapi::spec))
                 .service(
                     web::resource("/users")
                         .route(web::get().to(users::list))
@@ -140,10 +142,43 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         );
 }
 
-/// Unknown paths and methods answer in the same JSON shape as every other error.
+/// Unknown paths (404) and methods (405 with `Allow`) answer in the same JSON shape as every
+/// other error.
 pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
     tracing::debug!(path = req.path(), "no route");
-    Err(AppError::NotFound("route"))
+    let allow = allowed_methods(req.path());
+    if allow.is_empty() {
+        Err(AppError::NotFound("route"))
+    } else {
+        Err(AppError::MethodNotAllowed {
+            allow: allow.join(", "),
+        })
+    }
+}
+
+/// The methods served on a path, for the `Allow` header of a 405; empty for an unknown path.
+/// The API's come from its spec, the pages' from their table.
+pub fn allowed_methods(path: &str) -> Vec<String> {
+    use actix_web::dev::ResourceDef;
+    static ROUTES: std::sync::OnceLock<Vec<(ResourceDef, String)>> = std::sync::OnceLock::new();
+    let routes = ROUTES.get_or_init(|| {
+        let pages = crate::web::PAGES
+            .iter()
+            .map(|(path, method)| (path.to_string(), method.to_ascii_uppercase()));
+        openapi::api_operations()
+            .into_iter()
+            .chain(pages)
+            .map(|(path, method)| (ResourceDef::new(path), method))
+            .collect()
+    });
+    let mut methods: Vec<String> = routes
+        .iter()
+        .filter(|(def, _)| def.is_match(path))
+        .map(|(_, method)| method.clone())
+        .collect();
+    methods.sort();
+    methods.dedup();
+    methods
 }
 
 /// A path segment that is not a valid id (`/segments/abc`).

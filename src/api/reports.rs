@@ -18,19 +18,22 @@ use crate::render::sla::status_label;
 use crate::render::value_proposition::{self, SegmentView, SlaState};
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize, Validate)]
+#[derive(Debug, Deserialize, Validate, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct GapQuery {
     pub segment_id: Option<i32>,
     pub service_area_id: Option<i32>,
     /// 1 basic needs, 2 satisfiers, 3 delighters.
     #[validate(range(min = 1, max = 3))]
+    #[param(minimum = 1, maximum = 3)]
     pub tier: Option<u8>,
     pub format: Option<Format>,
 }
 
-#[derive(Debug, Deserialize, Validate)]
+#[derive(Debug, Deserialize, Validate, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct DocumentQuery {
     pub format: Option<Format>,
 }
@@ -49,6 +52,14 @@ fn document(format: Format, body: String, filename: &str) -> HttpResponse {
 }
 
 /// `GET /reports/gaps`: every gap, ranked, with the parts of every score.
+#[utoipa::path(get, path = "/api/v1/reports/gaps", tag = "reports", params(GapQuery),
+    responses((status = 200, description = "Every gap, ranked, with the parts of every score. The format comes from `format`, else the `Accept` header, else JSON",
+        content(
+            (crate::render::gap_report::GapReportView = "application/json"),
+            (String = "text/csv"),
+            (String = "text/markdown"),
+            (String = "text/html"),
+        ))))]
 pub async fn gaps(
     req: HttpRequest,
     caller: Authorized<ReadGapReport>,
@@ -84,6 +95,14 @@ pub async fn gaps(
 }
 
 /// `GET /segments/{id}/value-proposition`: what IT promises the segment and how well it delivers.
+#[utoipa::path(get, path = "/api/v1/segments/{id}/value-proposition", tag = "reports",
+    params(("id" = i32, Path, description = "Segment id"), DocumentQuery),
+    responses((status = 200, description = "What IT promises the segment, how well it delivers, what is planned. As JSON, Markdown or HTML (`format=csv` is refused)",
+        content(
+            (crate::render::value_proposition::ValueProposition = "application/json"),
+            (String = "text/markdown"),
+            (String = "text/html"),
+        ))))]
 pub async fn value_proposition(
     req: HttpRequest,
     caller: Caller,

@@ -22,48 +22,62 @@ fn requirement_key(key: &str) -> Result<(), ValidationError> {
     }
 }
 
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateRequirement {
     #[validate(custom(function = "requirement_key"))]
+    #[schema(pattern = r"^[A-Z0-9][A-Z0-9-]{1,31}$")]
     pub key: String,
     #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub title: String,
     #[validate(length(max = 4000))]
+    #[schema(max_length = 4000)]
     pub description: Option<String>,
     pub service_area_id: i32,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub metric: Option<String>,
     #[validate(length(max = 50))]
+    #[schema(max_length = 50)]
     pub unit: Option<String>,
     pub direction: Option<Direction>,
     #[validate(range(min = 0.0))]
+    #[schema(minimum = 0.0)]
     pub target: Option<f64>,
 }
 
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateRequirement {
     #[validate(custom(function = "requirement_key"))]
+    #[schema(pattern = r"^[A-Z0-9][A-Z0-9-]{1,31}$")]
     pub key: Option<String>,
     #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(length(max = 4000))]
+    #[schema(max_length = 4000)]
     pub description: Option<Option<String>>,
     pub service_area_id: Option<i32>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub metric: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(length(max = 50))]
+    #[schema(max_length = 50)]
     pub unit: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     pub direction: Option<Option<Direction>>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(range(min = 0.0))]
+    #[schema(minimum = 0.0)]
     pub target: Option<Option<f64>>,
 }
+
+super::extract::json_body!(CreateRequirement, UpdateRequirement);
 
 list_query!(RequirementQuery {
     service_area_id: Option<i32>,
@@ -73,6 +87,8 @@ fn measure_rule(direction: Option<Direction>, target: Option<f64>) -> Result<(),
     check_measure(direction, target).map_err(|(field, message)| AppError::field(field, message))
 }
 
+#[utoipa::path(get, path = "/api/v1/requirements", tag = "requirements", params(RequirementQuery),
+    responses((status = 200, description = "One page of requirements", body = Listing<requirements::Requirement>)))]
 pub async fn list(
     caller: Caller,
     state: web::Data<AppState>,
@@ -86,12 +102,19 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(Listing { items, total }))
 }
 
+#[utoipa::path(get, path = "/api/v1/requirements/{id}", tag = "requirements", params(("id" = i32, Path, description = "Requirement id")),
+    responses((status = 200, description = "The requirement", body = requirements::Requirement)))]
 pub async fn get(caller: Caller, state: web::Data<AppState>, id: web::Path<i32>) -> Result<HttpResponse, AppError> {
     let (scope, id) = (caller.scope(), id.into_inner());
     let requirement = state.db.run(move |c| requirements::get(c, id, &scope)).await?;
     Ok(HttpResponse::Ok().json(requirement))
 }
 
+#[utoipa::path(post, path = "/api/v1/requirements", tag = "requirements", request_body = CreateRequirement,
+    responses(
+        (status = 201, description = "Created", body = requirements::Requirement),
+        (status = 409, description = "The key is taken (`duplicate`)", body = crate::error::ErrorBody),
+    ))]
 pub async fn create(
     caller: Authorized<ManageRequirements>,
     state: web::Data<AppState>,
@@ -135,6 +158,12 @@ pub fn create_tx(
     Ok(requirement)
 }
 
+#[utoipa::path(patch, path = "/api/v1/requirements/{id}", tag = "requirements", params(("id" = i32, Path, description = "Requirement id")),
+    request_body = UpdateRequirement,
+    responses(
+        (status = 200, description = "Changed", body = requirements::Requirement),
+        (status = 409, description = "The key is taken (`duplicate`)", body = crate::error::ErrorBody),
+    ))]
 pub async fn update(
     caller: Authorized<ManageRequirements>,
     state: web::Data<AppState>,
@@ -175,6 +204,11 @@ pub async fn update(
 }
 
 /// Refused with 409 `in_use` while findings or assessments refer to it.
+#[utoipa::path(delete, path = "/api/v1/requirements/{id}", tag = "requirements", params(("id" = i32, Path, description = "Requirement id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 409, description = "Findings or assessments still refer to it (`in_use`)", body = crate::error::ErrorBody),
+    ))]
 pub async fn delete(
     caller: Authorized<ManageRequirements>,
     state: web::Data<AppState>,

@@ -16,42 +16,54 @@ use crate::domain::terms::SessionKind;
 use crate::error::AppError;
 use crate::state::AppState;
 
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateSession {
     pub kind: SessionKind,
     #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub title: String,
     pub held_on: NaiveDate,
     #[validate(length(min = 1, max = 100, message = "name 1 to 100 segments"))]
+    #[schema(min_items = 1, max_items = 100)]
     pub segment_ids: Vec<i32>,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub facilitator: Option<String>,
     #[validate(length(max = 20000))]
+    #[schema(max_length = 20000)]
     pub notes: Option<String>,
 }
 
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateSession {
     pub kind: Option<SessionKind>,
     #[validate(length(min = 1, max = 200), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub title: Option<String>,
     pub held_on: Option<NaiveDate>,
     #[validate(length(min = 1, max = 100, message = "name 1 to 100 segments"))]
+    #[schema(min_items = 1, max_items = 100)]
     pub segment_ids: Option<Vec<i32>>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub facilitator: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[validate(length(max = 20000))]
+    #[schema(max_length = 20000)]
     pub notes: Option<Option<String>>,
 }
+
+super::extract::json_body!(CreateSession, UpdateSession);
 
 list_query!(SessionQuery {
     segment_id: Option<i32>,
 });
 
+#[utoipa::path(get, path = "/api/v1/sessions", tag = "sessions", params(SessionQuery),
+    responses((status = 200, description = "One page of sessions the caller may see", body = Listing<sessions::Session>)))]
 pub async fn list(
     caller: Caller,
     state: web::Data<AppState>,
@@ -65,12 +77,18 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(Listing { items, total }))
 }
 
+#[utoipa::path(get, path = "/api/v1/sessions/{id}", tag = "sessions", params(("id" = i32, Path, description = "Session id")),
+    responses((status = 200, description = "The session", body = sessions::Session)))]
 pub async fn get(caller: Caller, state: web::Data<AppState>, id: web::Path<i32>) -> Result<HttpResponse, AppError> {
     let (scope, id) = (caller.scope(), id.into_inner());
     let session = state.db.run(move |c| sessions::get(c, id, &scope)).await?;
     Ok(HttpResponse::Ok().json(session))
 }
 
+#[utoipa::path(post, path = "/api/v1/sessions", tag = "sessions", request_body = CreateSession,
+    responses(
+        (status = 201, description = "Created", body = sessions::Session),
+    ))]
 pub async fn create(
     caller: Authorized<ManageSessions>,
     state: web::Data<AppState>,
@@ -100,6 +118,11 @@ pub fn create_tx(
     Ok(session)
 }
 
+#[utoipa::path(patch, path = "/api/v1/sessions/{id}", tag = "sessions", params(("id" = i32, Path, description = "Session id")),
+    request_body = UpdateSession,
+    responses(
+        (status = 200, description = "Changed", body = sessions::Session),
+    ))]
 pub async fn update(
     caller: Authorized<ManageSessions>,
     state: web::Data<AppState>,
@@ -132,6 +155,11 @@ pub async fn update(
 }
 
 /// Refused with 409 `in_use` while findings cite the session: evidence is never lost silently.
+#[utoipa::path(delete, path = "/api/v1/sessions/{id}", tag = "sessions", params(("id" = i32, Path, description = "Session id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 409, description = "Findings still cite it (`in_use`)", body = crate::error::ErrorBody),
+    ))]
 pub async fn delete(
     caller: Authorized<ManageSessions>,
     state: web::Data<AppState>,

@@ -21,39 +21,44 @@ use crate::render::sla::{self as doc, SectionView, SegmentInfo, SlaContext};
 use crate::render::templates::Templates;
 use crate::state::AppState;
 
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateSla {
     pub segment_id: i32,
 }
 
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateSla {
     #[validate(length(min = 1, max = 200), custom(function = "super::not_blank"))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub title: Option<String>,
     /// Section id → new text (Markdown).
     pub sections: Option<BTreeMap<String, String>>,
 }
 
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RejectSla {
     #[validate(length(min = 1, max = 4000), custom(function = "super::not_blank"))]
+    #[schema(min_length = 1, max_length = 4000, pattern = r"\S")]
     pub comment: String,
 }
+
+super::extract::json_body!(CreateSla, UpdateSla, RejectSla);
 
 list_query!(SlaQuery {
     segment_id: Option<i32>,
 });
 
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct FormatQuery {
     pub format: Option<Format>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct SlaSummary {
     pub id: i32,
     pub segment_id: i32,
@@ -64,7 +69,7 @@ pub struct SlaSummary {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct SlaView {
     pub id: i32,
     pub segment_id: i32,
@@ -160,6 +165,8 @@ fn respond(templates: &Templates, format: Format, view: SlaView, ctx: &SlaContex
     Ok(HttpResponse::Ok().content_type(format.content_type()).body(body))
 }
 
+#[utoipa::path(get, path = "/api/v1/sla-drafts", tag = "sla", params(SlaQuery),
+    responses((status = 200, description = "One page of SLA drafts the caller may see", body = Listing<SlaSummary>)))]
 pub async fn list(
     caller: Caller,
     state: web::Data<AppState>,
@@ -197,6 +204,14 @@ pub async fn load(state: &web::Data<AppState>, caller: &Caller, id: i32) -> Resu
         .await
 }
 
+#[utoipa::path(get, path = "/api/v1/sla-drafts/{id}", tag = "sla",
+    params(("id" = i32, Path, description = "SLA draft id"), FormatQuery),
+    responses((status = 200, description = "The draft with its sections, as JSON, Markdown or HTML (`format=csv` is refused)",
+        content(
+            (SlaView = "application/json"),
+            (String = "text/markdown"),
+            (String = "text/html"),
+        ))))]
 pub async fn get(
     req: HttpRequest,
     caller: Caller,
@@ -217,6 +232,8 @@ pub async fn get(
 }
 
 /// Drafts the next version of a segment's SLA from its current classification and capability.
+#[utoipa::path(post, path = "/api/v1/sla-drafts", tag = "sla", request_body = CreateSla,
+    responses((status = 201, description = "The next version, drafted from the segment's classification and current capability", body = SlaView)))]
 pub async fn create(
     caller: Authorized<ManageSla>,
     state: web::Data<AppState>,
@@ -279,6 +296,12 @@ pub async fn create_draft(state: &web::Data<AppState>, caller: Caller, segment_i
     Ok(view)
 }
 
+#[utoipa::path(patch, path = "/api/v1/sla-drafts/{id}", tag = "sla",
+    params(("id" = i32, Path, description = "SLA draft id")), request_body = UpdateSla,
+    responses(
+        (status = 200, description = "Edited", body = SlaView),
+        (status = 409, description = "Only a draft can be edited (`invalid_state`)", body = crate::error::ErrorBody),
+    ))]
 pub async fn update(
     caller: Authorized<ManageSla>,
     state: web::Data<AppState>,
@@ -399,6 +422,12 @@ pub async fn apply(
     Ok(view)
 }
 
+#[utoipa::path(post, path = "/api/v1/sla-drafts/{id}/submit", tag = "sla",
+    params(("id" = i32, Path, description = "SLA draft id")),
+    responses(
+        (status = 200, description = "Submitted for review", body = SlaView),
+        (status = 409, description = "Not a draft (`invalid_state`)", body = crate::error::ErrorBody),
+    ))]
 pub async fn submit(
     caller: Authorized<ManageSla>,
     state: web::Data<AppState>,
@@ -407,6 +436,12 @@ pub async fn submit(
     Ok(HttpResponse::Ok().json(apply(&state, caller.caller, id.into_inner(), SlaAction::Submit, None).await?))
 }
 
+#[utoipa::path(post, path = "/api/v1/sla-drafts/{id}/approve", tag = "sla",
+    params(("id" = i32, Path, description = "SLA draft id")),
+    responses(
+        (status = 200, description = "Approved; awaits the segment's sign-off", body = SlaView),
+        (status = 409, description = "Not in review (`invalid_state`)", body = crate::error::ErrorBody),
+    ))]
 pub async fn approve(
     caller: Authorized<ManageSla>,
     state: web::Data<AppState>,
@@ -415,6 +450,12 @@ pub async fn approve(
     Ok(HttpResponse::Ok().json(apply(&state, caller.caller, id.into_inner(), SlaAction::Approve, None).await?))
 }
 
+#[utoipa::path(post, path = "/api/v1/sla-drafts/{id}/reject", tag = "sla",
+    params(("id" = i32, Path, description = "SLA draft id")), request_body = RejectSla,
+    responses(
+        (status = 200, description = "Sent back to draft with the comment", body = SlaView),
+        (status = 409, description = "Not in review (`invalid_state`)", body = crate::error::ErrorBody),
+    ))]
 pub async fn reject(
     caller: Authorized<ManageSla>,
     state: web::Data<AppState>,
@@ -426,6 +467,12 @@ pub async fn reject(
 }
 
 /// A stakeholder of the SLA's segment records their sign-off (another segment's SLA is 404).
+#[utoipa::path(post, path = "/api/v1/sla-drafts/{id}/sign-off", tag = "sla",
+    params(("id" = i32, Path, description = "SLA draft id")),
+    responses(
+        (status = 200, description = "Signed off by the caller (a stakeholder of the segment)", body = SlaView),
+        (status = 409, description = "Not approved, or already signed by the caller (`invalid_state`)", body = crate::error::ErrorBody),
+    ))]
 pub async fn sign_off(
     caller: Authorized<SignSla>,
     state: web::Data<AppState>,

@@ -4,7 +4,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use validator::Validate;
 
-use super::extract::{list_query, ValidJson, ValidQuery};
+use super::extract::{list_query, Listing, ValidJson, ValidQuery};
 use super::{created, require_segments, unique_ids};
 use crate::auth::policy::AdminOnly;
 use crate::auth::{password, Authorized};
@@ -14,30 +14,36 @@ use crate::domain::terms::{check_role_segments, Role};
 use crate::error::AppError;
 use crate::state::AppState;
 
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
     #[validate(email, length(max = 320))]
+    #[schema(max_length = 320, format = Email)]
     pub email: String,
     #[validate(length(min = 12, max = 1024, message = "must be 12 to 1024 characters"))]
+    #[schema(min_length = 12, max_length = 1024)]
     pub password: String,
     pub role: Role,
     #[serde(default)]
     pub segment_ids: Vec<i32>,
 }
 
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
     #[validate(email, length(max = 320))]
+    #[schema(max_length = 320, format = Email)]
     pub email: Option<String>,
     #[validate(length(min = 12, max = 1024, message = "must be 12 to 1024 characters"))]
+    #[schema(min_length = 12, max_length = 1024)]
     pub password: Option<String>,
     pub role: Option<Role>,
     pub segment_ids: Option<Vec<i32>>,
     /// `false` re-enables a disabled account.
     pub disabled: Option<bool>,
 }
+
+super::extract::json_body!(CreateUser, UpdateUser);
 
 list_query!(UserQuery {});
 
@@ -55,6 +61,8 @@ fn role_rule(role: Role, segment_ids: &[i32]) -> Result<(), AppError> {
     check_role_segments(role, segment_ids).map_err(|m| AppError::field("segment_ids", m))
 }
 
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(UserQuery),
+    responses((status = 200, description = "One page of users", body = Listing<users::User>)))]
 pub async fn list(
     _: Authorized<AdminOnly>,
     state: web::Data<AppState>,
@@ -62,9 +70,11 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     let page = q.page();
     let (items, total) = state.db.run(move |c| Ok(users::list(c, page)?)).await?;
-    Ok(HttpResponse::Ok().json(super::extract::Listing { items, total }))
+    Ok(HttpResponse::Ok().json(Listing { items, total }))
 }
 
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = i32, Path, description = "User id")),
+    responses((status = 200, description = "The user", body = users::User)))]
 pub async fn get(
     _: Authorized<AdminOnly>,
     state: web::Data<AppState>,
@@ -75,6 +85,11 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(user))
 }
 
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = CreateUser,
+    responses(
+        (status = 201, description = "Created", body = users::User),
+        (status = 409, description = "The e-mail is taken (`duplicate`)", body = crate::error::ErrorBody),
+    ))]
 pub async fn create(
     caller: Authorized<AdminOnly>,
     state: web::Data<AppState>,
@@ -115,6 +130,12 @@ pub async fn create_user(
         .await
 }
 
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", params(("id" = i32, Path, description = "User id")),
+    request_body = UpdateUser,
+    responses(
+        (status = 200, description = "Changed", body = users::User),
+        (status = 409, description = "The e-mail is taken (`duplicate`), or this is the last active admin (`last_admin`)", body = crate::error::ErrorBody),
+    ))]
 pub async fn update(
     caller: Authorized<AdminOnly>,
     state: web::Data<AppState>,
@@ -187,6 +208,11 @@ fn is_last_admin(c: &mut crate::db::DbConnection, id: i32) -> Result<bool, AppEr
 }
 
 /// Disables the account: its tokens are refused from now on; its history stays.
+#[utoipa::path(delete, path = "/api/v1/users/{id}", tag = "users", params(("id" = i32, Path, description = "User id")),
+    responses(
+        (status = 204, description = "Disabled (or already was)"),
+        (status = 409, description = "The last active admin (`last_admin`)", body = crate::error::ErrorBody),
+    ))]
 pub async fn disable(
     caller: Authorized<AdminOnly>,
     state: web::Data<AppState>,

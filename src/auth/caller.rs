@@ -20,7 +20,7 @@ use crate::domain::terms::Role;
 use crate::error::AppError;
 use crate::state::AppState;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Caller {
     pub id: i32,
     pub email: String,

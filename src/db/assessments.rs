@@ -6,7 +6,7 @@ use super::schema::{assessments, findings, kano_responses};
 use super::{DbConnection, MultiBackend, Page, Scope};
 use crate::error::AppError;
 
-#[derive(Debug, Queryable, Selectable, Serialize)]
+#[derive(Debug, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = assessments)]
 pub struct Assessment {
     pub id: i32,

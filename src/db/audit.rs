@@ -8,7 +8,7 @@ use super::schema::audit_log;
 use super::{DbConnection, MultiBackend, Page};
 use crate::auth::Caller;
 
-#[derive(Debug, Queryable, Selectable, Serialize)]
+#[derive(Debug, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = audit_log)]
 pub struct AuditEntry {
     pub id: i32,
@@ -21,6 +21,7 @@ pub struct AuditEntry {
     pub object_id: Option<i32>,
     /// A snapshot of the object, stored as JSON text and shown as JSON.
     #[serde(serialize_with = "as_json")]
+    #[schema(value_type = Option<serde_json::Value>)]
     pub detail: Option<String>,
 }
 

@@ -6,7 +6,7 @@ use super::schema::findings;
 use super::{DbConnection, MultiBackend, Page, Scope};
 use crate::error::AppError;
 
-#[derive(Debug, Queryable, Selectable, Serialize)]
+#[derive(Debug, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = findings)]
 pub struct Finding {
     pub id: i32,

@@ -6,7 +6,7 @@ use super::schema::{assessments, findings, kano_responses, requirements};
 use super::{DbConnection, MultiBackend, Page, Scope};
 use crate::error::AppError;
 
-#[derive(Debug, Queryable, Selectable, Serialize)]
+#[derive(Debug, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = requirements)]
 pub struct Requirement {
     pub id: i32,

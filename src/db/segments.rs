@@ -6,7 +6,7 @@ use super::schema::segments;
 use super::{DbConnection, MultiBackend, Page, Scope};
 use crate::error::AppError;
 
-#[derive(Debug, Queryable, Selectable, Serialize)]
+#[derive(Debug, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = segments)]
 pub struct Segment {
     pub id: i32,

@@ -6,7 +6,7 @@ use super::schema::service_areas;
 use super::{DbConnection, Page};
 use crate::error::AppError;
 
-#[derive(Debug, Queryable, Selectable, Serialize)]
+#[derive(Debug, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = service_areas)]
 pub struct ServiceArea {
     pub id: i32,

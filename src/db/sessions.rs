@@ -22,7 +22,7 @@ pub struct SessionRow {
 }
 
 /// A session with the segments that took part (as far as the caller may see them).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Session {
     pub id: i32,
     pub kind: String,

@@ -59,7 +59,7 @@ pub struct SlaChanges {
     pub agreed_by: Option<Option<i32>>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = sla_signoffs)]
 pub struct SignOff {
     #[serde(skip)]

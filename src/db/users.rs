@@ -23,10 +23,11 @@ pub struct UserRow {
 }
 
 /// A user as the API shows it: never the password hash.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct User {
     pub id: i32,
     pub email: String,
+    #[schema(value_type = crate::domain::terms::Role)]
     pub role: String,
     pub segment_ids: Vec<i32>,
     pub disabled: bool,

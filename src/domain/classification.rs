@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::kano::{KanoCategory, KanoResult};
 use super::terms::FindingCategory;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     Questionnaire,

@@ -111,7 +111,7 @@ pub struct GapInput {
 }
 
 /// The parts a score is the product of, so every rank can be explained.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ScoreParts {
     pub gap: f64,
     /// The importance used (DEFAULT_IMPORTANCE when unknown).
@@ -194,7 +194,7 @@ impl Serialize for Tier {
 }
 
 /// Where a row lands in the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Placement {
     /// An open gap in a basic need, satisfier or delighter.
@@ -213,7 +213,7 @@ fn serialize_letter<S: Serializer>(category: &KanoCategory, serializer: S) -> Re
 }
 
 /// One requirement for one segment in the report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct GapRow {
     /// 1.. over all ranked rows in report order; None unless Ranked.
     pub rank: Option<u32>,
@@ -243,7 +243,7 @@ pub struct GapRow {
 }
 
 /// Totals for one segment or service area.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct GapSummary {
     pub id: i32,
     pub ranked: u32,
@@ -259,7 +259,7 @@ pub struct GapSummary {
 }
 
 /// The ranked gaps and their totals.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct GapReport {
     /// Ranked rows in rank order, then met, then not ranked, then do-not-build rows.
     pub rows: Vec<GapRow>,

@@ -31,7 +31,7 @@ pub fn section(id: &str) -> Option<(&'static str, &'static str, bool)> {
     SECTIONS.iter().copied().find(|(s, _, _)| *s == id)
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SlaStatus {
     Draft,
@@ -98,7 +98,7 @@ pub struct SlaRequirement {
 }
 
 /// One line of the agreement.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Term {
     pub key: String,
     pub title: String,
@@ -111,7 +111,7 @@ pub struct Term {
     pub current: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SlaTerms {
     pub commitments: Vec<Term>,
     pub service_levels: Vec<Term>,

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::domain::kano::Answer;
 
 /// A problem with one cell or row, as a spreadsheet shows it (the header is row 1).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct RowError {
     pub row: u64,
     pub column: Option<String>,
@@ -43,8 +43,9 @@ pub struct RawAnswer {
     pub column: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = ImportFormat)]
 pub enum Format {
     Long,
     Wide,
@@ -191,6 +192,16 @@ impl Layout {
     /// The answer pairs of one data row (`row` as a spreadsheet numbers it).
     pub fn read_row(&self, row: u64, cells: &[&str]) -> Result<Vec<RawAnswer>, Vec<RowError>> {
         let mut errors = Vec::new();
+        // Text databases (PostgreSQL) cannot store NUL; no survey export means one.
+        for (i, c) in cells.iter().enumerate() {
+            if c.contains('\0') {
+                let column = self.headers.get(i).map(String::as_str);
+                errors.push(RowError::new(row, column, "contains a NUL character"));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
         let cell = |i: usize| cells.get(i).map(|c| c.trim()).unwrap_or("");
         let respondent = cell(self.respondent);
         if respondent.is_empty() {

@@ -22,7 +22,7 @@ use layout::{Format, Layout, RowError};
 pub const MAX_REPORTED: usize = 100;
 const BATCH: usize = 1000;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ImportSummary {
     /// Answer pairs stored.
     pub imported: u64,

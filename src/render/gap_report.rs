@@ -15,20 +15,20 @@ use crate::domain::sla::{amount, target_text};
 use crate::domain::terms::Direction;
 use crate::error::AppError;
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, utoipa::ToSchema)]
 pub struct Named {
     pub id: i32,
     pub name: String,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, utoipa::ToSchema)]
 pub struct RequirementRef {
     pub id: i32,
     pub key: String,
     pub title: String,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, utoipa::ToSchema)]
 pub struct RowView {
     pub rank: Option<u32>,
     pub placement: Placement,
@@ -55,7 +55,7 @@ pub struct RowView {
     pub assessed_on: Option<NaiveDate>,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, utoipa::ToSchema)]
 pub struct SummaryView {
     pub id: i32,
     pub name: String,
@@ -69,7 +69,7 @@ pub struct SummaryView {
     pub total_score: f64,
 }
 
-#[derive(Serialize, Clone, Default)]
+#[derive(Serialize, Clone, Default, utoipa::ToSchema)]
 pub struct Filters {
     pub segment_id: Option<i32>,
     pub service_area_id: Option<i32>,
@@ -78,7 +78,7 @@ pub struct Filters {
     pub description: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct GapReportView {
     pub generated_at: String,
     pub filters: Filters,
@@ -296,7 +296,7 @@ fn safe(text: &str) -> String {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Charts {
     pub by_segment: String,
     pub by_service_area: String,

@@ -12,7 +12,7 @@ use crate::db::sla::SignOff;
 use crate::domain::sla::{SlaStatus, SlaTerms, SECTIONS};
 use crate::error::AppError;
 
-#[derive(Clone, Serialize)]
+#[derive(Clone, Serialize, utoipa::ToSchema)]
 pub struct SegmentInfo {
     pub id: i32,
     pub name: String,
@@ -22,7 +22,7 @@ pub struct SegmentInfo {
 }
 
 /// Everything a section template may use.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct SlaContext {
     pub title: String,
     pub version: i32,
@@ -58,7 +58,7 @@ pub fn draft_sections(templates: &Templates, ctx: &SlaContext) -> Result<BTreeMa
     Ok(out)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct SectionView {
     pub id: &'static str,
     pub title: &'static str,

@@ -8,7 +8,7 @@ use super::gap_report::RowView;
 use super::templates::Templates;
 use crate::error::AppError;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Item {
     pub key: String,
     pub title: String,
@@ -25,7 +25,7 @@ pub struct Item {
     pub bar_percent: u32,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct SegmentView {
     pub id: i32,
     pub name: String,
@@ -33,7 +33,7 @@ pub struct SegmentView {
     pub ambassador: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct SlaState {
     pub id: i32,
     pub version: i32,
@@ -42,7 +42,7 @@ pub struct SlaState {
     pub signed_off: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ValueProposition {
     pub generated_at: String,
     pub segment: SegmentView,

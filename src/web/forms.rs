@@ -50,6 +50,14 @@ pub fn accept<T: DeserializeOwned, P: Policy>(
 
 /// Parses an urlencoded form body (repeated names become lists). 400 when unreadable.
 pub fn parse<T: DeserializeOwned>(body: &web::Bytes) -> Result<T, PageError> {
+    // As for the API: no NUL in stored text (PostgreSQL cannot hold it).
+    if form_urlencoded::parse(body).any(|(k, v)| k.contains('\0') || v.contains('\0')) {
+        return Err(PageError(AppError::bad_request(
+            "invalid_form",
+            "text must not contain a NUL character",
+            None,
+        )));
+    }
     serde_html_form::from_bytes(body).map_err(|e| PageError(AppError::bad_request("invalid_form", e.to_string(), None)))
 }
 

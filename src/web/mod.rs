@@ -22,32 +22,46 @@ use crate::state::AppState;
 
 const STYLESHEET: &str = include_str!("../../templates/pages/app.css");
 
-/// Page routes; registered by `api::routes` beside the API.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(home))
-        .route("/static/app.css", web::get().to(stylesheet))
-        .route("/login", web::get().to(session::login_page))
-        .route("/login", web::post().to(session::login))
-        .route("/logout", web::post().to(session::logout))
-        .route("/sessions", web::get().to(facilitator::sessions))
-        .route("/sessions", web::post().to(facilitator::create_session))
-        .route("/sessions/{id}", web::get().to(facilitator::session))
-        .route("/sessions/{id}/findings", web::post().to(facilitator::add_findings))
-        .route("/imports", web::get().to(facilitator::import_page))
-        .route("/imports", web::post().to(facilitator::import))
-        .route("/kano", web::get().to(facilitator::kano))
-        .route("/segments/{id}", web::get().to(stakeholder::value_proposition))
-        .route("/sla/{id}", web::get().to(leadership::sla))
-        .route("/sla/{id}", web::post().to(leadership::edit_sla))
-        .route("/sla/{id}/{action}", web::post().to(leadership::sla_step))
-        .route("/dashboard", web::get().to(leadership::dashboard))
-        .route("/assessments", web::post().to(leadership::add_assessment))
-        .route("/sla", web::post().to(leadership::create_sla))
-        .route("/admin", web::get().to(admin::page))
-        .route("/admin/users", web::post().to(admin::create_user))
-        .route("/admin/users/{id}", web::post().to(admin::update_user))
-        .route("/admin/users/{id}/disable", web::post().to(admin::disable_user))
-        .route("/admin/segments", web::post().to(admin::create_segment));
+/// Declares the page routes once: registered by `routes`, and listed in `PAGES` (path, method)
+/// for the `Allow` header of a 405.
+macro_rules! pages {
+    ($($method:ident $path:literal => $handler:path;)*) => {
+        /// Page routes; registered by `api::routes` beside the API.
+        pub fn routes(cfg: &mut web::ServiceConfig) {
+            $(cfg.route($path, web::$method().to($handler));)*
+        }
+
+        pub const PAGES: &[(&str, &str)] = &[$(($path, stringify!($method))),*];
+    };
+}
+
+pages! {
+    get "/" => home;
+    get "/static/app.css" => stylesheet;
+    get "/docs" => crate::api::openapi::docs_root;
+    get "/docs/{file:.*}" => crate::api::openapi::docs;
+    get "/login" => session::login_page;
+    post "/login" => session::login;
+    post "/logout" => session::logout;
+    get "/sessions" => facilitator::sessions;
+    post "/sessions" => facilitator::create_session;
+    get "/sessions/{id}" => facilitator::session;
+    post "/sessions/{id}/findings" => facilitator::add_findings;
+    get "/imports" => facilitator::import_page;
+    post "/imports" => facilitator::import;
+    get "/kano" => facilitator::kano;
+    get "/segments/{id}" => stakeholder::value_proposition;
+    get "/sla/{id}" => leadership::sla;
+    post "/sla/{id}" => leadership::edit_sla;
+    post "/sla/{id}/{action}" => leadership::sla_step;
+    get "/dashboard" => leadership::dashboard;
+    post "/assessments" => leadership::add_assessment;
+    post "/sla" => leadership::create_sla;
+    get "/admin" => admin::page;
+    post "/admin/users" => admin::create_user;
+    post "/admin/users/{id}" => admin::update_user;
+    post "/admin/users/{id}/disable" => admin::disable_user;
+    post "/admin/segments" => admin::create_segment;
 }
 
 async fn stylesheet() -> HttpResponse {

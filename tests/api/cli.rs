@@ -162,8 +162,21 @@ async fn demo_loads_a_realistic_data_set_once() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("already has segments"));
 }
 
+/// Sends raw bytes and reads the whole answer (the requests say `Connection: close`).
+fn exchange(stream: &mut std::net::TcpStream, bytes: &[u8]) -> String {
+    use std::io::Read;
+    stream.write_all(bytes).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
+}
+
+/// SIGTERM stops taking connections, lets the request in flight finish and be answered, and
+/// exits 0.
 #[actix_web::test]
-async fn sigterm_shuts_down_cleanly() {
+async fn sigterm_finishes_the_request_in_flight_then_exits_cleanly() {
+    use std::net::TcpStream;
+    use std::time::{Duration, Instant};
     let (settings, dir, _pg) = test_settings();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -179,27 +192,64 @@ async fn sigterm_shuts_down_cleanly() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(std::time::Instant::now() < deadline, "the server did not start");
-        std::thread::sleep(std::time::Duration::from_millis(100));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "the server did not start");
+        std::thread::sleep(Duration::from_millis(100));
     }
+    let login = format!(
+        "{{\"email\":\"admin@localhost\",\"password\":\"{}\"}}",
+        crate::helpers::ADMIN_PASSWORD
+    );
+    let answer = exchange(
+        &mut TcpStream::connect(("127.0.0.1", port)).unwrap(),
+        format!(
+            "POST /api/v1/auth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{login}",
+            login.len()
+        )
+        .as_bytes(),
+    );
+    let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default();
+    let token: serde_json::Value = serde_json::from_str(body).unwrap_or_else(|_| panic!("{answer}"));
+    let token = token["access_token"].as_str().unwrap().to_owned();
+
+    // A request whose body is only half sent when the signal comes.
+    let segment = r#"{"name":"Arrived during shutdown"}"#;
+    let mut in_flight = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    in_flight
+        .write_all(
+            format!(
+                "POST /api/v1/segments HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+                segment.len(),
+                &segment[..10]
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(35);
+
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(("127.0.0.1", port)).is_ok() {
+        assert!(Instant::now() < deadline, "still taking connections 10 s after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(child.try_wait().unwrap().is_none(), "exited with a request in flight");
+    let answer = exchange(&mut in_flight, &segment.as_bytes()[10..]);
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+    assert!(answer.contains("Arrived during shutdown"), "{answer}");
+
+    let deadline = Instant::now() + Duration::from_secs(35);
     loop {
         if let Some(exit) = child.try_wait().unwrap() {
             assert!(exit.success(), "a graceful stop exits 0: {exit:?}");
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "still running 35 s after SIGTERM");
-        std::thread::sleep(std::time::Duration::from_millis(100));
+        assert!(Instant::now() < deadline, "still running 35 s after SIGTERM");
+        std::thread::sleep(Duration::from_millis(100));
     }
-    assert!(
-        std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
-        "no longer listening"
-    );
 }

@@ -14,4 +14,5 @@ mod support;
 mod isolation;
 mod limits;
 mod matrix;
+mod openapi;
 mod tokens;
