@@ -63,6 +63,7 @@ pub struct SlaSummary {
     pub id: i32,
     pub segment_id: i32,
     pub version: i32,
+    #[schema(value_type = crate::domain::sla::SlaStatus)]
     pub status: String,
     pub title: String,
     #[serde(serialize_with = "crate::db::utc")]

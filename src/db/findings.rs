@@ -13,6 +13,7 @@ pub struct Finding {
     pub requirement_id: i32,
     pub segment_id: i32,
     pub session_id: Option<i32>,
+    #[schema(value_type = crate::domain::terms::FindingCategory)]
     pub category: String,
     pub importance: i32,
     pub note: Option<String>,

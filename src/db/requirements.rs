@@ -16,6 +16,7 @@ pub struct Requirement {
     pub service_area_id: i32,
     pub metric: Option<String>,
     pub unit: Option<String>,
+    #[schema(value_type = Option<crate::domain::terms::Direction>)]
     pub direction: Option<String>,
     pub target: Option<f64>,
     #[serde(serialize_with = "super::utc")]

@@ -25,6 +25,7 @@ pub struct SessionRow {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Session {
     pub id: i32,
+    #[schema(value_type = crate::domain::terms::SessionKind)]
     pub kind: String,
     pub title: String,
     pub held_on: NaiveDate,

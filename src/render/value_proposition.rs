@@ -37,6 +37,7 @@ pub struct SegmentView {
 pub struct SlaState {
     pub id: i32,
     pub version: i32,
+    #[schema(value_type = crate::domain::sla::SlaStatus)]
     pub status: String,
     pub status_label: &'static str,
     pub signed_off: bool,
