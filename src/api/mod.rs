@@ -165,9 +165,10 @@ pub fn allowed_methods(path: &str) -> Vec<String> {
         let pages = crate::web::PAGES
             .iter()
             .map(|(path, method)| (path.to_string(), method.to_ascii_uppercase()));
-        openapi::api_operations()
+        let api = openapi::api_operations()
             .into_iter()
-            .chain(pages)
+            .map(|(path, method)| (path, method.to_owned()));
+        api.chain(pages)
             .map(|(path, method)| (ResourceDef::new(path), method))
             .collect()
     });

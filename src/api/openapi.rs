@@ -120,23 +120,25 @@ pub fn spec_json() -> &'static str {
 
 /// Every (path template, method) the API serves, from the spec, which a test holds equal to
 /// the route table.
-pub fn api_operations() -> Vec<(String, String)> {
-    let spec: serde_json::Value = serde_json::from_str(spec_json()).unwrap_or_default();
-    let paths = spec
-        .get("paths")
-        .and_then(|p| p.as_object())
-        .cloned()
-        .unwrap_or_default();
-    paths
-        .into_iter()
-        .flat_map(|(path, item)| {
-            let methods: Vec<String> = item
-                .as_object()
-                .map(|ops| ops.keys().map(|m| m.to_ascii_uppercase()).collect())
-                .unwrap_or_default();
-            methods.into_iter().map(move |m| (path.clone(), m))
-        })
-        .collect()
+pub fn api_operations() -> Vec<(String, &'static str)> {
+    let doc = ApiDoc::openapi();
+    let mut out = Vec::new();
+    for (path, item) in &doc.paths.paths {
+        let methods = [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("PATCH", &item.patch),
+            ("DELETE", &item.delete),
+        ];
+        out.extend(
+            methods
+                .iter()
+                .filter(|(_, op)| op.is_some())
+                .map(|(m, _)| (path.clone(), *m)),
+        );
+    }
+    out
 }
 
 /// This description, as OpenAPI 3 JSON.
