@@ -23,11 +23,15 @@ use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, PgConnection, QueryableByName, RunQueryDsl, SqliteConnection};
+use diesel::{Connection, QueryableByName, RunQueryDsl, SqliteConnection};
 use rand::distributions::{Alphanumeric, DistString};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
+
+#[path = "common/database.rs"]
+mod database;
+use database::fresh_database;
 
 const ROUNDS: usize = 20;
 const WRITERS: usize = 16;
@@ -277,52 +281,6 @@ impl Drop for Server {
 // ---------------------------------------------------------------------------------------------
 // The database
 
-/// A PostgreSQL database that lives as long as the test.
-struct PgDatabase {
-    server_url: String,
-    name: String,
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        if let Ok(mut conn) = PgConnection::establish(&self.server_url) {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).execute(&mut conn);
-        }
-    }
-}
-
-/// The database URL for the server, the SQLite file (if SQLite) and the PostgreSQL database to
-/// drop at the end (if PostgreSQL).
-fn database(dir: &Path) -> (String, Option<PathBuf>, Option<PgDatabase>) {
-    match std::env::var("KANOGAP_TEST_DATABASE_URL") {
-        Ok(url) if url.starts_with("postgres") => {
-            let name = format!(
-                "kanogap_durability_{}",
-                Alphanumeric.sample_string(&mut rand::thread_rng(), 10).to_lowercase()
-            );
-            let mut conn = PgConnection::establish(&url).expect("connect to KANOGAP_TEST_DATABASE_URL");
-            diesel::sql_query(format!("CREATE DATABASE {name}"))
-                .execute(&mut conn)
-                .expect("create the test database");
-            let (server, _) = url.rsplit_once('/').expect("database URL with a database name");
-            let query = match url.split_once('?') {
-                Some((_, q)) if q.contains("sslmode") => format!("?{q}"),
-                Some((_, q)) => format!("?{q}&sslmode=disable"),
-                None => "?sslmode=disable".to_owned(),
-            };
-            (
-                format!("{server}/{name}{query}"),
-                None,
-                Some(PgDatabase { server_url: url, name }),
-            )
-        }
-        _ => {
-            let file = dir.join("kanogap.db");
-            (format!("sqlite://{}", file.display()), Some(file), None)
-        }
-    }
-}
-
 #[derive(QueryableByName)]
 struct IntegrityRow {
     #[diesel(sql_type = diesel::sql_types::Text)]
@@ -468,7 +426,8 @@ fn acknowledged_writes_survive_sigkill() {
 
     let dir = tempfile::tempdir().expect("temp dir");
     // Declared before the server so that it is dropped after it (the server is killed first).
-    let (database_url, sqlite_file, _pg) = database(dir.path());
+    let (database_url, _pg) = fresh_database(dir.path(), "kanogap_durability");
+    let sqlite_file = _pg.is_none().then(|| dir.path().join("kanogap.db"));
     let launch = Launch::new(database_url, dir.path());
     let backend = if sqlite_file.is_some() { "sqlite" } else { "postgres" };
 

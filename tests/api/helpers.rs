@@ -5,12 +5,15 @@
 //! afterwards.
 
 use actix_web::http::Method;
-use diesel::{Connection, PgConnection, RunQueryDsl};
 use kanogap::app::Application;
 use kanogap::config::Settings;
 use rand::distributions::{Alphanumeric, DistString};
 use serde_json::{json, Value};
 use tempfile::TempDir;
+
+#[path = "../common/database.rs"]
+mod database;
+pub use database::{fresh_database, PgDatabase};
 
 pub const ADMIN_EMAIL: &str = "admin@example.test";
 pub const ADMIN_PASSWORD: &str = "admin-password-123";
@@ -26,51 +29,9 @@ pub struct TestApp {
     pg: Option<PgDatabase>,
 }
 
-/// A PostgreSQL database that lives as long as one test.
-pub struct PgDatabase {
-    server_url: String,
-    name: String,
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        if let Ok(mut conn) = PgConnection::establish(&self.server_url) {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).execute(&mut conn);
-        }
-    }
-}
-
-fn database_for_test(dir: &TempDir) -> (String, Option<PgDatabase>) {
-    match std::env::var("KANOGAP_TEST_DATABASE_URL") {
-        Ok(url) if url.starts_with("postgres") => {
-            let name = format!(
-                "kanogap_test_{}",
-                Alphanumeric.sample_string(&mut rand::thread_rng(), 12).to_lowercase()
-            );
-            let mut conn = PgConnection::establish(&url).expect("connect to KANOGAP_TEST_DATABASE_URL");
-            diesel::sql_query(format!("CREATE DATABASE {name}"))
-                .execute(&mut conn)
-                .expect("create test database");
-            let (server, _) = url.rsplit_once('/').expect("database URL with a database name");
-            // Test servers are still running when the test binary exits; libpq's TLS state would
-            // be torn down under them (SIGSEGV at exit). Over loopback TLS adds nothing.
-            let query = match url.split_once('?') {
-                Some((_, q)) if q.contains("sslmode") => format!("?{q}"),
-                Some((_, q)) => format!("?{q}&sslmode=disable"),
-                None => "?sslmode=disable".to_owned(),
-            };
-            (
-                format!("{server}/{name}{query}"),
-                Some(PgDatabase { server_url: url, name }),
-            )
-        }
-        _ => (format!("sqlite://{}", dir.path().join("kanogap.db").display()), None),
-    }
-}
-
 pub fn test_settings() -> (Settings, TempDir, Option<PgDatabase>) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (database_url, pg) = database_for_test(&dir);
+    let (database_url, pg) = fresh_database(dir.path(), "kanogap_test");
     let mut settings = Settings::defaults().expect("default settings");
     settings.database_url = database_url;
     settings.listen = "127.0.0.1:0".into();
