@@ -31,6 +31,23 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[NewResponse]) -> QueryResult
     }
 }
 
+/// Inserts one row with a statement whose text never changes, so diesel prepares it once and
+/// reuses it for every row of an import (an `Insertable` with a `None` leaves the column out,
+/// which changes the text).
+pub fn insert_one_sqlite(conn: &mut diesel::SqliteConnection, row: &NewResponse) -> QueryResult<usize> {
+    diesel::insert_into(kano_responses::table)
+        .values((
+            kano_responses::requirement_id.eq(row.requirement_id),
+            kano_responses::segment_id.eq(row.segment_id),
+            kano_responses::session_id.eq(row.session_id),
+            kano_responses::respondent.eq(&row.respondent),
+            kano_responses::functional.eq(row.functional),
+            kano_responses::dysfunctional.eq(row.dysfunctional),
+            kano_responses::importance.eq(row.importance),
+        ))
+        .execute(conn)
+}
+
 /// Respondents who already answered `requirement_id` for one of `segment_ids`.
 pub fn existing_respondents(
     conn: &mut DbConnection,
