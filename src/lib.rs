@@ -11,6 +11,7 @@ pub mod analysis;
 pub mod api;
 pub mod app;
 pub mod auth;
+pub mod bench_data;
 pub mod config;
 pub mod db;
 pub mod demo;

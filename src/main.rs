@@ -39,6 +39,23 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Write a deterministic benchmark data set into DIR: catalogue.json, responses.csv (long
+    /// format) and kanogap.db (migrated, with the catalogue but no answers).
+    BenchData {
+        #[arg(long, default_value_t = 20)]
+        segments: usize,
+        #[arg(long, default_value_t = 5000)]
+        requirements: usize,
+        /// Answer pairs (CSV rows) to write.
+        #[arg(long, default_value_t = 1_000_000)]
+        responses: u64,
+        /// The folder to write into (created when missing; its files are replaced).
+        #[arg(long, value_name = "DIR")]
+        out: std::path::PathBuf,
+        /// The same seed and sizes give the same files.
+        #[arg(long, default_value_t = kanogap::bench_data::DEFAULT_SEED)]
+        seed: u64,
+    },
     /// Import data from files.
     Import {
         #[command(subcommand)]
@@ -112,6 +129,21 @@ fn main() -> ExitCode {
         Command::Import {
             command: ImportCommand::Responses { file, session },
         } => import_responses(&settings, &file, session),
+        Command::BenchData {
+            segments,
+            requirements,
+            responses,
+            out,
+            seed,
+        } => bench_data(
+            &kanogap::bench_data::Spec {
+                segments,
+                requirements,
+                responses,
+                seed,
+            },
+            &out,
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -189,6 +221,25 @@ fn import_responses(settings: &Settings, path: &std::path::Path, session: Option
         }
         Err(e) => Err(e.to_string()),
     }
+}
+
+fn bench_data(spec: &kanogap::bench_data::Spec, out: &std::path::Path) -> Result<(), String> {
+    if spec.segments == 0 || spec.requirements == 0 {
+        return Err("--segments and --requirements must be at least 1".into());
+    }
+    let written = kanogap::bench_data::run(spec, out)?;
+    println!(
+        "wrote {} ({} answer pairs from {} respondents), {} and {} ({} segments, {} requirements, {} assessments)",
+        written.responses_csv.display(),
+        spec.responses,
+        written.respondents,
+        written.catalogue_json.display(),
+        written.database.display(),
+        spec.segments,
+        spec.requirements,
+        written.assessments
+    );
+    Ok(())
 }
 
 /// Loads the demo data and prints how to sign in as each role. With `if_empty`, a database that
