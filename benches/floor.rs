@@ -1,0 +1,965 @@
+//! The benchmarks of issue #7, side by side in one run, each against its floor:
+//!
+//! - CSV import of the data set's answers by the real release binary (`kanogap import
+//!   responses`, a child process: wall time and peak RSS from `wait4`), against the same rows
+//!   loaded into a bare SQLite table with one prepared statement in one transaction, with the
+//!   app's pragmas. The same loop into the real `kano_responses` table (its indexes, checks and
+//!   foreign keys), written in sorted chunks as the import writes it, is shown too: the gap
+//!   between the two floors is what the schema costs.
+//! - The gap report over the full data (`kanogap::analysis::gap_report`, in process), against
+//!   the same aggregation written as one SQL query.
+//! - Authenticated `GET /api/v1/requirements/{id}` against `GET /health` of the same running
+//!   binary, under `wrk`.
+//! - The Kano engine in-core (criterion, the group of `benches/kano.rs`).
+//!
+//! `cargo bench --bench floor`. Knobs (environment): KANOGAP_BENCH_DIR (default
+//! `<target>/bench-data`), KANOGAP_BENCH_SEGMENTS / _REQUIREMENTS / _RESPONSES (default
+//! 20 / 5000 / 1000000), KANOGAP_BENCH_RUNS (import runs, default 3), KANOGAP_BENCH_QUERY_RUNS
+//! (default 5), KANOGAP_BENCH_HTTP_SECS (default 10), KANOGAP_BENCH_HTTP_CONNECTIONS (default 32).
+//! Nothing here runs under `cargo test`: without `--bench` it exits at once.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use criterion::Criterion;
+use kanogap::db::{Db, Scope};
+use kanogap::domain::kano::Answer;
+use serde_json::{json, Value};
+
+#[path = "common/kano_core.rs"]
+mod kano_core;
+
+const BIN: &str = env!("CARGO_BIN_EXE_kanogap");
+const ADMIN_EMAIL: &str = "bench@example.test";
+const ADMIN_PASSWORD: &str = "bench-password-123";
+// The app's per-connection pragmas (src/db/mod.rs), for the floors.
+const PRAGMAS: &str =
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+
+/// A thin wrapper over SQLite's C API (the same bundled SQLite the app links), so the floors
+/// are true prepared-statement loops with nothing in between.
+mod sqlite {
+    use std::ffi::{CStr, CString};
+    use std::os::raw::c_int;
+    use std::path::Path;
+    use std::ptr;
+
+    use libsqlite3_sys as ffi;
+
+    pub struct Connection(*mut ffi::sqlite3);
+
+    pub struct Statement<'c> {
+        raw: *mut ffi::sqlite3_stmt,
+        conn: &'c Connection,
+    }
+
+    pub fn version() -> String {
+        // SAFETY: sqlite3_libversion returns a static NUL-terminated string.
+        unsafe { CStr::from_ptr(ffi::sqlite3_libversion()) }
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    impl Connection {
+        pub fn open(path: &Path) -> Connection {
+            let name = CString::new(path.to_string_lossy().as_bytes()).expect("path without NUL");
+            let mut raw = ptr::null_mut();
+            // SAFETY: valid C string and out pointer; the handle is closed in Drop.
+            let rc = unsafe {
+                ffi::sqlite3_open_v2(
+                    name.as_ptr(),
+                    &mut raw,
+                    ffi::SQLITE_OPEN_READWRITE | ffi::SQLITE_OPEN_CREATE,
+                    ptr::null(),
+                )
+            };
+            let conn = Connection(raw);
+            conn.check(rc, "open");
+            conn
+        }
+
+        fn check(&self, rc: c_int, what: &str) {
+            if rc != ffi::SQLITE_OK && rc != ffi::SQLITE_ROW && rc != ffi::SQLITE_DONE {
+                // SAFETY: the handle is open; errmsg returns a NUL-terminated string.
+                let message = unsafe { CStr::from_ptr(ffi::sqlite3_errmsg(self.0)) }.to_string_lossy();
+                panic!("sqlite {what}: {message} ({rc})");
+            }
+        }
+
+        pub fn exec(&self, sql: &str) {
+            let sql_c = CString::new(sql).expect("SQL without NUL");
+            // SAFETY: open handle, valid C string, no callback.
+            let rc = unsafe { ffi::sqlite3_exec(self.0, sql_c.as_ptr(), None, ptr::null_mut(), ptr::null_mut()) };
+            self.check(rc, sql);
+        }
+
+        pub fn prepare(&self, sql: &str) -> Statement<'_> {
+            let mut raw = ptr::null_mut();
+            // SAFETY: open handle; the text is passed with its length; finalized in Drop.
+            let rc = unsafe {
+                ffi::sqlite3_prepare_v2(
+                    self.0,
+                    sql.as_ptr().cast(),
+                    sql.len() as c_int,
+                    &mut raw,
+                    ptr::null_mut(),
+                )
+            };
+            self.check(rc, sql);
+            Statement { raw, conn: self }
+        }
+    }
+
+    impl Drop for Connection {
+        fn drop(&mut self) {
+            // SAFETY: every statement borrows the connection, so all are finalized by now.
+            unsafe { ffi::sqlite3_close(self.0) };
+        }
+    }
+
+    impl Statement<'_> {
+        pub fn bind_int(&mut self, index: c_int, value: i64) {
+            // SAFETY: a prepared statement and an in-range index (checked by SQLite).
+            let rc = unsafe { ffi::sqlite3_bind_int64(self.raw, index, value) };
+            self.conn.check(rc, "bind");
+        }
+
+        pub fn bind_null(&mut self, index: c_int) {
+            // SAFETY: as above.
+            let rc = unsafe { ffi::sqlite3_bind_null(self.raw, index) };
+            self.conn.check(rc, "bind");
+        }
+
+        /// Binds text that SQLite copies (the caller's buffer is reused for the next row).
+        pub fn bind_text(&mut self, index: c_int, value: &[u8]) {
+            // SAFETY: pointer and length of a live slice; SQLITE_TRANSIENT makes SQLite copy it.
+            let rc = unsafe {
+                ffi::sqlite3_bind_text(
+                    self.raw,
+                    index,
+                    value.as_ptr().cast(),
+                    value.len() as c_int,
+                    ffi::SQLITE_TRANSIENT(),
+                )
+            };
+            self.conn.check(rc, "bind");
+        }
+
+        /// Steps once: true while there is a row.
+        pub fn step(&mut self) -> bool {
+            // SAFETY: a prepared statement.
+            let rc = unsafe { ffi::sqlite3_step(self.raw) };
+            self.conn.check(rc, "step");
+            rc == ffi::SQLITE_ROW
+        }
+
+        pub fn reset(&mut self) {
+            // SAFETY: a prepared statement.
+            unsafe { ffi::sqlite3_reset(self.raw) };
+        }
+
+        pub fn int(&self, column: c_int) -> i64 {
+            // SAFETY: called only after `step` returned a row.
+            unsafe { ffi::sqlite3_column_int64(self.raw, column) }
+        }
+
+        pub fn double(&self, column: c_int) -> Option<f64> {
+            // SAFETY: as above.
+            unsafe {
+                (ffi::sqlite3_column_type(self.raw, column) != ffi::SQLITE_NULL)
+                    .then(|| ffi::sqlite3_column_double(self.raw, column))
+            }
+        }
+
+        pub fn text(&self, column: c_int) -> Vec<u8> {
+            // SAFETY: as above; the pointer is valid for `bytes` bytes until the next step.
+            unsafe {
+                let p = ffi::sqlite3_column_text(self.raw, column);
+                let n = ffi::sqlite3_column_bytes(self.raw, column) as usize;
+                if p.is_null() {
+                    Vec::new()
+                } else {
+                    std::slice::from_raw_parts(p, n).to_vec()
+                }
+            }
+        }
+    }
+
+    impl Drop for Statement<'_> {
+        fn drop(&mut self) {
+            // SAFETY: finalized once.
+            unsafe { ffi::sqlite3_finalize(self.raw) };
+        }
+    }
+}
+
+struct Setup {
+    target: PathBuf,
+    data: PathBuf,
+    run: PathBuf,
+    segments: usize,
+    requirements: usize,
+    responses: u64,
+    import_runs: usize,
+    query_runs: usize,
+    http_secs: u64,
+    http_connections: u32,
+}
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+fn remove_db(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
+
+fn fresh_copy(from: &Path, to: &Path) {
+    remove_db(to);
+    std::fs::copy(from, to).expect("copy the catalogue database");
+}
+
+fn progress(message: &str) {
+    eprintln!("[floor] {message}");
+}
+
+/// Makes the data set unless the folder already holds one of these sizes.
+fn ensure_data(s: &Setup) -> Option<f64> {
+    let catalogue = s.data.join("catalogue.json");
+    let have: Option<Value> = std::fs::read(&catalogue)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+    let wanted = json!({
+        "segments": s.segments,
+        "requirements": s.requirements,
+        "responses": s.responses,
+        "seed": kanogap::bench_data::DEFAULT_SEED,
+    });
+    let complete = s.data.join("responses.csv").exists() && s.data.join("kanogap.db").exists();
+    if complete && have.as_ref().map(|v| &v["spec"]) == Some(&wanted) {
+        return None;
+    }
+    progress(&format!("generating the data set in {}", s.data.display()));
+    let start = Instant::now();
+    let status = Command::new(BIN)
+        .args(["bench-data", "--segments", &s.segments.to_string()])
+        .args(["--requirements", &s.requirements.to_string()])
+        .args(["--responses", &s.responses.to_string()])
+        .arg("--out")
+        .arg(&s.data)
+        .env("RUST_LOG", "warn")
+        .status()
+        .expect("run kanogap bench-data");
+    assert!(status.success(), "kanogap bench-data failed");
+    Some(start.elapsed().as_secs_f64())
+}
+
+struct Measured {
+    wall: Duration,
+    max_rss_kib: i64,
+    stdout: String,
+}
+
+/// Runs a child to its end: wall time, and its peak resident set from `wait4`.
+// The child is reaped by `wait4`, which std's `wait` does not offer (it drops the rusage).
+#[allow(clippy::zombie_processes)]
+fn run_measured(command: &mut Command, log: &Path) -> Measured {
+    let out = std::fs::File::create(log).expect("create log file");
+    let start = Instant::now();
+    let child = command
+        .stdout(out.try_clone().expect("log file"))
+        .stderr(out)
+        .spawn()
+        .expect("start child");
+    let pid = child.id() as libc::pid_t;
+    let mut status: libc::c_int = 0;
+    // SAFETY: zeroed rusage is a valid value for wait4 to fill in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child; status and usage are valid out pointers.
+    let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = start.elapsed();
+    assert_eq!(rc, pid, "wait4 failed");
+    let output = std::fs::read_to_string(log).unwrap_or_default();
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "child failed: {output}"
+    );
+    Measured {
+        wall,
+        max_rss_kib: usage.ru_maxrss,
+        stdout: output,
+    }
+}
+
+struct ImportResult {
+    rows_per_sec: f64,
+    secs: f64,
+    peak_rss_mib: f64,
+}
+
+fn import_app(s: &Setup) -> ImportResult {
+    let mut secs = Vec::new();
+    let mut rss = Vec::new();
+    let db = s.run.join("import.db");
+    for i in 0..s.import_runs {
+        fresh_copy(&s.data.join("kanogap.db"), &db);
+        let m = run_measured(
+            Command::new(BIN)
+                .env_clear()
+                .env("PATH", std::env::var("PATH").unwrap_or_default())
+                .env("RUST_LOG", "warn")
+                .env("KANOGAP_DATABASE_URL", format!("sqlite://{}", db.display()))
+                .env("KANOGAP_DATA_DIR", &s.run)
+                .args(["import", "responses"])
+                .arg(s.data.join("responses.csv")),
+            &s.run.join("import.log"),
+        );
+        assert!(
+            m.stdout.contains(&format!("imported {} answers", s.responses)),
+            "unexpected import output: {}",
+            m.stdout
+        );
+        progress(&format!(
+            "import run {}: {:.2} s, peak RSS {:.1} MiB",
+            i + 1,
+            m.wall.as_secs_f64(),
+            m.max_rss_kib as f64 / 1024.0
+        ));
+        secs.push(m.wall.as_secs_f64());
+        rss.push(m.max_rss_kib as f64 / 1024.0);
+    }
+    let secs = median(secs);
+    ImportResult {
+        rows_per_sec: s.responses as f64 / secs,
+        secs,
+        peak_rss_mib: rss.into_iter().fold(0.0, f64::max),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum FloorTable {
+    /// A table with the same columns and nothing else: no index, check or foreign key.
+    Bare,
+    /// The real `kano_responses` table of a fresh copy of the catalogue database, written the
+    /// way the import writes it (src/import/mod.rs): 64 MiB page cache, chunks of 50 000 rows
+    /// sorted by the unique index.
+    Real,
+}
+
+fn id_map(conn: &sqlite::Connection, sql: &str, lowercase: bool) -> std::collections::HashMap<Vec<u8>, i64> {
+    let mut stmt = conn.prepare(sql);
+    let mut map = std::collections::HashMap::new();
+    while stmt.step() {
+        let mut name = stmt.text(0);
+        if lowercase {
+            name.make_ascii_lowercase();
+        }
+        map.insert(name, stmt.int(1));
+    }
+    map
+}
+
+/// The same rows, read from the same CSV, through one prepared INSERT in one transaction.
+fn import_floor(s: &Setup, table: FloorTable) -> f64 {
+    let db = s.run.join("floor.db");
+    let mut secs = Vec::new();
+    for _ in 0..s.import_runs {
+        match table {
+            FloorTable::Bare => remove_db(&db),
+            FloorTable::Real => fresh_copy(&s.data.join("kanogap.db"), &db),
+        }
+        let start = Instant::now();
+        let conn = sqlite::Connection::open(&db);
+        conn.exec(PRAGMAS);
+        if table == FloorTable::Bare {
+            conn.exec(
+                "CREATE TABLE kano_responses (id INTEGER PRIMARY KEY, requirement_id INTEGER, segment_id INTEGER, \
+                 session_id INTEGER, respondent TEXT, functional INTEGER, dysfunctional INTEGER, importance INTEGER, \
+                 created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP)",
+            );
+        }
+        let (segment_ids, requirement_ids) = {
+            let catalogue = sqlite::Connection::open(&s.data.join("kanogap.db"));
+            (
+                id_map(&catalogue, "SELECT name, id FROM segments", true),
+                id_map(&catalogue, "SELECT key, id FROM requirements", false),
+            )
+        };
+        conn.exec("BEGIN IMMEDIATE");
+        let mut insert = conn.prepare(
+            "INSERT INTO kano_responses (requirement_id, segment_id, session_id, respondent, functional, \
+             dysfunctional, importance) VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6)",
+        );
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_path(s.data.join("responses.csv"))
+            .expect("open responses.csv");
+        let mut record = csv::ByteRecord::new();
+        let mut rows = 0u64;
+        let mut segment_key = Vec::new();
+        let answer = |bytes: &[u8]| {
+            let text = std::str::from_utf8(bytes).expect("UTF-8 answer");
+            i64::from(Answer::parse(text).expect("an answer").number())
+        };
+        // (requirement, segment, respondent, functional, dysfunctional, importance)
+        type Row = (i64, i64, Vec<u8>, i64, i64, Option<i64>);
+        let write = |insert: &mut sqlite::Statement<'_>, row: &Row| {
+            insert.bind_int(1, row.0);
+            insert.bind_int(2, row.1);
+            insert.bind_text(3, &row.2);
+            insert.bind_int(4, row.3);
+            insert.bind_int(5, row.4);
+            match row.5 {
+                None => insert.bind_null(6),
+                Some(v) => insert.bind_int(6, v),
+            }
+            insert.step();
+            insert.reset();
+        };
+        let mut chunk: Vec<Row> = Vec::new();
+        let flush = |insert: &mut sqlite::Statement<'_>, chunk: &mut Vec<Row>| {
+            chunk.sort_by(|x, y| (x.0, x.1, &x.2).cmp(&(y.0, y.1, &y.2)));
+            chunk.drain(..).for_each(|row| write(insert, &row));
+        };
+        if table == FloorTable::Real {
+            conn.exec("PRAGMA cache_size = -65536");
+        }
+        while reader.read_byte_record(&mut record).expect("read CSV") {
+            segment_key.clear();
+            segment_key.extend(record[1].iter().map(u8::to_ascii_lowercase));
+            let row: Row = (
+                requirement_ids[&record[2]],
+                segment_ids[&segment_key],
+                record[0].to_vec(),
+                answer(&record[3]),
+                answer(&record[4]),
+                match &record[5] {
+                    b"" => None,
+                    v => Some(std::str::from_utf8(v).expect("UTF-8").parse().expect("importance")),
+                },
+            );
+            match table {
+                FloorTable::Bare => write(&mut insert, &row),
+                FloorTable::Real => {
+                    chunk.push(row);
+                    if chunk.len() == 50_000 {
+                        flush(&mut insert, &mut chunk);
+                    }
+                }
+            }
+            rows += 1;
+        }
+        flush(&mut insert, &mut chunk);
+        drop(insert);
+        conn.exec("COMMIT");
+        drop(conn);
+        let elapsed = start.elapsed().as_secs_f64();
+        assert_eq!(rows, s.responses);
+        progress(&format!(
+            "floor ({}) run: {elapsed:.2} s",
+            if table == FloorTable::Bare {
+                "bare table"
+            } else {
+                "real table, sorted chunks"
+            }
+        ));
+        secs.push(elapsed);
+    }
+    s.responses as f64 / median(secs)
+}
+
+/// The gap report's aggregation as one query: per (segment, requirement) the answer pairs per
+/// Kano category (the evaluation table written as CASEs over the 5×5 grid) and importance,
+/// with the segment's weight, the requirement's target and the current capability (the
+/// segment's newest assessment, else the newest general one).
+const GAP_SQL: &str = "
+WITH grid AS (
+    SELECT segment_id, requirement_id,
+        SUM(functional = 1 AND dysfunctional BETWEEN 2 AND 4) AS a,
+        SUM(functional = 1 AND dysfunctional = 5) AS o,
+        SUM(functional BETWEEN 2 AND 4 AND dysfunctional = 5) AS m,
+        SUM(functional BETWEEN 2 AND 4 AND dysfunctional BETWEEN 2 AND 4) AS i,
+        SUM((functional = 5 AND dysfunctional < 5) OR (functional BETWEEN 2 AND 4 AND dysfunctional = 1)) AS r,
+        SUM((functional = 1 AND dysfunctional = 1) OR (functional = 5 AND dysfunctional = 5)) AS q,
+        SUM(importance) AS importance_sum,
+        COUNT(importance) AS importance_n
+    FROM kano_responses
+    GROUP BY segment_id, requirement_id
+),
+newest AS (
+    SELECT requirement_id, segment_id, current_value, fulfilment,
+        ROW_NUMBER() OVER (PARTITION BY requirement_id, segment_id ORDER BY assessed_on DESC, id DESC) AS nth
+    FROM assessments
+)
+SELECT g.segment_id, g.requirement_id, s.weight, r.service_area_id, r.direction, r.target,
+    g.a, g.o, g.m, g.i, g.r, g.q, g.importance_sum, g.importance_n,
+    CASE WHEN own.requirement_id IS NOT NULL THEN own.current_value ELSE general.current_value END,
+    CASE WHEN own.requirement_id IS NOT NULL THEN own.fulfilment ELSE general.fulfilment END
+FROM grid g
+JOIN segments s ON s.id = g.segment_id
+JOIN requirements r ON r.id = g.requirement_id
+LEFT JOIN newest own ON own.requirement_id = g.requirement_id AND own.segment_id = g.segment_id AND own.nth = 1
+LEFT JOIN newest general ON general.requirement_id = g.requirement_id AND general.segment_id IS NULL
+    AND general.nth = 1
+";
+
+struct GapResult {
+    app_ms: f64,
+    sql_ms: f64,
+    app_rows: usize,
+    sql_rows: usize,
+}
+
+fn gap_report(s: &Setup) -> GapResult {
+    let path = s.run.join("import.db");
+    let db = Db::connect(&format!("sqlite://{}", path.display()), 1).expect("open the imported database");
+    let mut conn = db.get().expect("a connection");
+    let mut app = Vec::new();
+    let mut app_rows = 0;
+    for i in 0..=s.query_runs {
+        let start = Instant::now();
+        let data = kanogap::analysis::gap_report(&mut conn, &Scope::All, None, None).expect("gap report");
+        let ms = start.elapsed().as_secs_f64() * 1e3;
+        app_rows = data.report.rows.len();
+        if i > 0 {
+            app.push(ms); // the first run warms the page cache
+        }
+    }
+    progress(&format!("gap report: {app:.1?} ms"));
+    let raw = sqlite::Connection::open(&path);
+    raw.exec(PRAGMAS);
+    let mut sql = Vec::new();
+    let mut sql_rows = 0;
+    for i in 0..=s.query_runs {
+        let start = Instant::now();
+        let mut stmt = raw.prepare(GAP_SQL);
+        let mut rows = 0usize;
+        let mut checksum = 0.0;
+        while stmt.step() {
+            rows += 1;
+            for column in 0..16 {
+                checksum += stmt.double(column).unwrap_or(0.0);
+            }
+        }
+        std::hint::black_box(checksum);
+        drop(stmt);
+        let ms = start.elapsed().as_secs_f64() * 1e3;
+        sql_rows = rows;
+        if i > 0 {
+            sql.push(ms);
+        }
+    }
+    progress(&format!("one SQL query: {sql:.1?} ms"));
+    GapResult {
+        app_ms: median(app),
+        sql_ms: median(sql),
+        app_rows,
+        sql_rows,
+    }
+}
+
+/// One HTTP/1.1 request on a fresh connection: (status, body).
+fn http(port: u16, method: &str, path: &str, token: Option<&str>, body: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n{auth}\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("receive");
+    let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+struct Load {
+    requests_per_sec: f64,
+    p99_ms: f64,
+    requests: u64,
+}
+
+fn duration_ms(text: &str) -> Option<f64> {
+    let split = text.find(|c: char| c.is_ascii_alphabetic())?;
+    let (number, unit) = text.split_at(split);
+    let value: f64 = number.parse().ok()?;
+    Some(match unit {
+        "us" => value / 1e3,
+        "ms" => value,
+        "s" => value * 1e3,
+        "m" => value * 60e3,
+        _ => return None,
+    })
+}
+
+fn wrk(s: &Setup, url: &str, token: Option<&str>, secs: u64) -> Load {
+    let mut command = Command::new("wrk");
+    command
+        .args([
+            "-t2",
+            "-c",
+            &s.http_connections.to_string(),
+            "-d",
+            &format!("{secs}s"),
+            "--latency",
+        ])
+        .arg(url);
+    if let Some(t) = token {
+        command.args(["-H", &format!("Authorization: Bearer {t}")]);
+    }
+    let out = command.output().expect("run wrk");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "wrk failed: {text}");
+    assert!(!text.contains("Non-2xx"), "errors under load against {url}:\n{text}");
+    let field = |prefix: &str| {
+        text.lines()
+            .map(str::trim)
+            .find_map(|l| l.strip_prefix(prefix))
+            .map(|rest| rest.trim().to_owned())
+            .unwrap_or_else(|| panic!("no {prefix:?} in wrk output:\n{text}"))
+    };
+    Load {
+        requests_per_sec: field("Requests/sec:").parse().expect("requests/sec"),
+        p99_ms: duration_ms(&field("99%")).expect("p99 latency"),
+        requests: text
+            .lines()
+            .find(|l| l.contains("requests in"))
+            .and_then(|l| l.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0),
+    }
+}
+
+struct HttpResult {
+    requirement: Load,
+    health: Load,
+    requirement_id: i64,
+}
+
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // SIGTERM: the server's graceful stop; then reap it.
+        // SAFETY: signals our own child.
+        unsafe { libc::kill(self.0.id() as libc::pid_t, libc::SIGTERM) };
+        let _ = self.0.wait();
+    }
+}
+
+fn http_load(s: &Setup) -> Option<HttpResult> {
+    if Command::new("wrk").arg("--version").output().is_err() {
+        progress("wrk is not installed (apt-get install wrk): skipping the HTTP benchmark");
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let log = std::fs::File::create(s.run.join("serve.log")).expect("server log");
+    let _server = Server(
+        Command::new(BIN)
+            .arg("serve")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("RUST_LOG", "warn")
+            .env(
+                "KANOGAP_DATABASE_URL",
+                format!("sqlite://{}", s.run.join("import.db").display()),
+            )
+            .env("KANOGAP_LISTEN", format!("127.0.0.1:{port}"))
+            .env("KANOGAP_DATA_DIR", &s.run)
+            .env("KANOGAP_JWT_SECRET", "benchmark-secret-benchmark-secret-0123456789")
+            .env("KANOGAP_ADMIN_EMAIL", ADMIN_EMAIL)
+            .env("KANOGAP_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("start kanogap serve"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "the server did not start; see serve.log");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let login = json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}).to_string();
+    let (status, body) = http(port, "POST", "/api/v1/auth/token", None, &login);
+    assert_eq!(status, 200, "login: {body}");
+    let token: Value = serde_json::from_str(&body).expect("token JSON");
+    let token = token["access_token"].as_str().expect("access_token").to_owned();
+    let requirement_id = (s.requirements / 2).max(1) as i64;
+    let path = format!("/api/v1/requirements/{requirement_id}");
+    let (status, body) = http(port, "GET", &path, Some(&token), "");
+    assert_eq!(status, 200, "GET {path}: {body}");
+    let base = format!("http://127.0.0.1:{port}");
+    // Warm both up, then measure each.
+    wrk(s, &format!("{base}/health"), None, 2);
+    wrk(s, &format!("{base}{path}"), Some(&token), 2);
+    let health = wrk(s, &format!("{base}/health"), None, s.http_secs);
+    progress(&format!("GET /health: {:.0} req/s", health.requests_per_sec));
+    let requirement = wrk(s, &format!("{base}{path}"), Some(&token), s.http_secs);
+    progress(&format!("GET {path}: {:.0} req/s", requirement.requests_per_sec));
+    Some(HttpResult {
+        requirement,
+        health,
+        requirement_id,
+    })
+}
+
+/// Runs the criterion group of `benches/kano.rs` here and reads its estimates: pairs/s by id.
+fn kano_in_core(s: &Setup) -> Vec<(String, String, f64)> {
+    let home = s.target.join("criterion-floor");
+    std::env::set_var("CRITERION_HOME", &home);
+    let mut c = Criterion::default()
+        .sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4));
+    kano_core::register(&mut c);
+    kano_core::IDS
+        .iter()
+        .map(|(id, what)| {
+            let path = home.join(kano_core::GROUP).join(id).join("new/estimates.json");
+            let estimates: Value =
+                serde_json::from_slice(&std::fs::read(&path).expect("criterion estimates")).expect("estimates JSON");
+            let ns = estimates["slope"]["point_estimate"]
+                .as_f64()
+                .or_else(|| estimates["mean"]["point_estimate"].as_f64())
+                .expect("a time estimate");
+            (
+                (*id).to_owned(),
+                (*what).to_owned(),
+                kano_core::PAIRS as f64 / (ns * 1e-9),
+            )
+        })
+        .collect()
+}
+
+fn machine() -> String {
+    let read = |p: &str| std::fs::read_to_string(p).unwrap_or_default();
+    let cpu = read("/proc/cpuinfo")
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("model name")
+                .map(|v| v.trim_start_matches([' ', '\t', ':']).to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let mem_gib = read("/proc/meminfo")
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|v| v.split_whitespace().next().and_then(|kb| kb.parse::<f64>().ok()))
+        .map(|kb| kb / 1024.0 / 1024.0)
+        .unwrap_or(0.0);
+    format!(
+        "{cores} cores ({cpu}), {mem_gib:.0} GiB RAM, Linux {}, SQLite {}",
+        read("/proc/sys/kernel/osrelease").trim(),
+        sqlite::version()
+    )
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met {
+        "met"
+    } else {
+        "**missed**"
+    }
+}
+
+/// For profiling one part: KANOGAP_BENCH_ONLY=import|floor|gap|http|kano, no table.
+fn run_only(s: &Setup, only: &str) {
+    match only {
+        "import" => {
+            let r = import_app(s);
+            println!(
+                "{:.0} rows/s, {:.2} s, peak RSS {:.1} MiB",
+                r.rows_per_sec, r.secs, r.peak_rss_mib
+            );
+        }
+        "floor" => println!(
+            "bare {:.0} rows/s, real table {:.0} rows/s",
+            import_floor(s, FloorTable::Bare),
+            import_floor(s, FloorTable::Real)
+        ),
+        "gap" => {
+            let g = gap_report(s);
+            println!("app {:.0} ms, SQL {:.0} ms", g.app_ms, g.sql_ms);
+        }
+        "http" => {
+            if let Some(w) = http_load(s) {
+                println!(
+                    "requirement {:.0} req/s p99 {:.2} ms, health {:.0} req/s p99 {:.2} ms",
+                    w.requirement.requests_per_sec, w.requirement.p99_ms, w.health.requests_per_sec, w.health.p99_ms
+                );
+            }
+        }
+        "kano" => {
+            for (id, _, v) in kano_in_core(s) {
+                println!("{id}: {:.0} M pairs/s", v / 1e6);
+            }
+        }
+        other => eprintln!("KANOGAP_BENCH_ONLY: unknown part {other:?}"),
+    }
+}
+
+fn main() {
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("floor is a benchmark, not a test: run `cargo bench --bench floor`");
+        return;
+    }
+    let bin = Path::new(BIN);
+    let target = bin
+        .parent()
+        .and_then(Path::parent)
+        .expect("the binary lives in <target>/<profile>/")
+        .to_path_buf();
+    let data = std::env::var_os("KANOGAP_BENCH_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target.join("bench-data"));
+    let s = Setup {
+        run: data.join("run"),
+        data,
+        target,
+        segments: env_or("KANOGAP_BENCH_SEGMENTS", 20),
+        requirements: env_or("KANOGAP_BENCH_REQUIREMENTS", 5000),
+        responses: env_or("KANOGAP_BENCH_RESPONSES", 1_000_000),
+        import_runs: env_or("KANOGAP_BENCH_RUNS", 3usize).max(1),
+        query_runs: env_or("KANOGAP_BENCH_QUERY_RUNS", 5usize).max(1),
+        http_secs: env_or("KANOGAP_BENCH_HTTP_SECS", 10),
+        http_connections: env_or("KANOGAP_BENCH_HTTP_CONNECTIONS", 32),
+    };
+    std::fs::create_dir_all(&s.run).expect("create the run folder");
+    let generated = ensure_data(&s);
+    if let Ok(only) = std::env::var("KANOGAP_BENCH_ONLY") {
+        return run_only(&s, &only);
+    }
+
+    progress("CSV import by the release binary");
+    let app = import_app(&s);
+    progress("floor: bare table, one prepared statement, one transaction");
+    let floor = import_floor(&s, FloorTable::Bare);
+    progress("floor: the real kano_responses table, sorted chunks");
+    let schema_floor = import_floor(&s, FloorTable::Real);
+    progress("gap report");
+    let gap = gap_report(&s);
+    progress("HTTP");
+    let web = http_load(&s);
+    progress("Kano in-core (criterion)");
+    let kano = kano_in_core(&s);
+
+    let import_ratio = app.rows_per_sec / floor;
+    let gap_ratio = gap.app_ms / gap.sql_ms;
+    let kano_min = kano.iter().map(|k| k.2).fold(f64::INFINITY, f64::min);
+    let mut md = String::new();
+    let date = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC");
+    md.push_str(&format!(
+        "Run {date} on {}. Data: {} segments, {} requirements, {} answer pairs ({} MiB of CSV){}.\n\n",
+        machine(),
+        s.segments,
+        s.requirements,
+        s.responses,
+        std::fs::metadata(s.data.join("responses.csv"))
+            .map(|m| m.len() / (1 << 20))
+            .unwrap_or(0),
+        generated
+            .map(|secs| format!(", generated in {secs:.1} s"))
+            .unwrap_or_default()
+    ));
+    md.push_str("| benchmark | kanogap | floor | ratio | goal | |\n|---|---|---|---|---|---|\n");
+    md.push_str(&format!(
+        "| CSV import (`kanogap import responses`, median of {}) | {:.0} rows/s ({:.2} s), peak RSS {:.0} MiB | {:.0} rows/s (bare table) | {:.2} | ≥ 0.3 of the floor, RSS < 200 MB | {} |\n",
+        s.import_runs,
+        app.rows_per_sec,
+        app.secs,
+        app.peak_rss_mib,
+        floor,
+        import_ratio,
+        verdict(import_ratio >= 0.3 && app.peak_rss_mib * 1.048_576 < 200.0)
+    ));
+    md.push_str(&format!(
+        "| ↳ floor into the real `kano_responses` table (its indexes, checks, foreign keys; sorted chunks like the import) | | {:.0} rows/s | {:.2} | (what the schema allows) | |\n",
+        schema_floor,
+        app.rows_per_sec / schema_floor
+    ));
+    md.push_str(&format!(
+        "| Gap report, full data (`analysis::gap_report` in process, median of {}) | {:.0} ms ({} rows) | {:.0} ms (one SQL query, {} rows) | {:.2}x | ≤ 3x | {} |\n",
+        s.query_runs,
+        gap.app_ms,
+        gap.app_rows,
+        gap.sql_ms,
+        gap.sql_rows,
+        gap_ratio,
+        verdict(gap_ratio <= 3.0)
+    ));
+    match &web {
+        Some(w) => md.push_str(&format!(
+            "| `GET /api/v1/requirements/{}` with a bearer token (wrk, {} s, {} connections) | {:.0} req/s, p99 {:.2} ms | `GET /health`: {:.0} req/s, p99 {:.2} ms | {:.2} | report the ratio | |\n",
+            w.requirement_id,
+            s.http_secs,
+            s.http_connections,
+            w.requirement.requests_per_sec,
+            w.requirement.p99_ms,
+            w.health.requests_per_sec,
+            w.health.p99_ms,
+            w.requirement.requests_per_sec / w.health.requests_per_sec
+        )),
+        None => md.push_str("| HTTP | not run: wrk is not installed | | | | |\n"),
+    }
+    for (id, what, per_sec) in &kano {
+        md.push_str(&format!(
+            "| Kano in-core, `{id}`: {what} (criterion) | {:.0} M pairs/s | | | ≥ 50 M/s | {} |\n",
+            per_sec / 1e6,
+            verdict(*per_sec >= 50e6)
+        ));
+    }
+    println!("\n{md}");
+    std::fs::write(s.data.join("results.md"), &md).expect("write results.md");
+    let results = json!({
+        "date": date.to_string(),
+        "machine": machine(),
+        "data": {"segments": s.segments, "requirements": s.requirements, "responses": s.responses},
+        "import": {
+            "rows_per_sec": app.rows_per_sec, "secs": app.secs, "peak_rss_mib": app.peak_rss_mib,
+            "floor_rows_per_sec": floor, "schema_floor_rows_per_sec": schema_floor, "ratio": import_ratio,
+        },
+        "gap_report": {
+            "app_ms": gap.app_ms, "sql_ms": gap.sql_ms, "ratio": gap_ratio,
+            "app_rows": gap.app_rows, "sql_rows": gap.sql_rows,
+        },
+        "http": web.as_ref().map(|w| json!({
+            "requirement": {"requests_per_sec": w.requirement.requests_per_sec, "p99_ms": w.requirement.p99_ms, "requests": w.requirement.requests},
+            "health": {"requests_per_sec": w.health.requests_per_sec, "p99_ms": w.health.p99_ms, "requests": w.health.requests},
+            "ratio": w.requirement.requests_per_sec / w.health.requests_per_sec,
+        })),
+        "kano_pairs_per_sec": kano.iter().map(|(id, _, v)| (id.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
+        "kano_min_pairs_per_sec": kano_min,
+    });
+    std::fs::write(
+        s.data.join("results.json"),
+        serde_json::to_string_pretty(&results).expect("JSON"),
+    )
+    .expect("write results.json");
+    println!("written to {} and results.json", s.data.join("results.md").display());
+}
