@@ -407,6 +407,12 @@ mod tests {
             ]
         );
         assert!(errors[1].message.contains("\"maybe\" is not an answer"));
+        // PostgreSQL cannot store NUL: refused on its column, on every backend.
+        let errors = layout
+            .read_row(8, &["r\0", "Finance", "HD", "like", "dislike", ""])
+            .unwrap_err();
+        assert_eq!((errors[0].row, errors[0].column.as_deref()), (8, Some("respondent")));
+        assert!(errors[0].message.contains("NUL"));
         let wide = Layout::detect(&header(&["respondent", "segment", "A:functional", "A:dysfunctional"])).unwrap();
         let errors = wide.read_row(4, &["r", "s", "like", ""]).unwrap_err();
         assert_eq!(errors[0].column.as_deref(), Some("A:dysfunctional"));

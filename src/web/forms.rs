@@ -169,3 +169,29 @@ pub fn optional_text(text: &str) -> Option<String> {
     let t = text.trim();
     (!t.is_empty()).then(|| t.to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    struct Form {
+        #[allow(dead_code)]
+        name: String,
+    }
+
+    #[test]
+    fn nul_characters_are_refused_like_the_apis() {
+        assert!(parse::<Form>(&web::Bytes::from_static(b"name=Finance")).is_ok());
+        let err = parse::<Form>(&web::Bytes::from_static(b"name=Fin%00ance"))
+            .err()
+            .unwrap();
+        assert!(matches!(
+            err.0,
+            AppError::Invalid {
+                code: "invalid_form",
+                ..
+            }
+        ));
+    }
+}
