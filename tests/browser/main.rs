@@ -558,3 +558,24 @@ async fn wrong_password_is_shown_on_the_sign_in_page() {
     assert_eq!(path(&b).await, "/admin");
     b.close().await.unwrap();
 }
+
+/// The interactive API docs: signed in through the pages, the browser loads Swagger UI from the
+/// binary and it reads the spec with the page cookie.
+#[actix_web::test]
+async fn signed_in_users_browse_the_api_docs() {
+    if skip() {
+        return;
+    }
+    let app = spawn_app().await;
+    let driver = start_driver();
+    let b = browser(&driver).await;
+    b.goto(&format!("{}/docs", app.base)).await.unwrap();
+    wait_for_path(&b, |p| p == "/login").await;
+    sign_in(&b, &app, helpers::ADMIN_EMAIL, helpers::ADMIN_PASSWORD).await;
+    b.goto(&format!("{}/docs", app.base)).await.unwrap();
+    wait_for_path(&b, |p| p == "/docs/").await;
+    wait_for_text(&b, ".swagger-ui .info .title", "kanogap").await;
+    let paths = wait_for_text(&b, ".swagger-ui", "/api/v1/reports/gaps").await;
+    assert!(paths.contains("/api/v1/segments/{id}/value-proposition"), "{paths}");
+    b.close().await.unwrap();
+}
