@@ -9,15 +9,11 @@ use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers}
 use actix_web::{dev, web, App, HttpServer};
 use rand::distributions::{Alphanumeric, DistString};
 
-use crate::api;
-use crate::auth::password;
 use crate::config::Settings;
-use crate::db::audit::{self, Actor};
-use crate::db::users::{self, NewUser};
-use crate::db::{write_transaction, Db};
-use crate::domain::terms::Role;
+use crate::db::Db;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::{api, routes, service};
 
 pub struct Application {
     port: u16,
@@ -39,7 +35,12 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .app_data(web::PathConfig::default().error_handler(api::path_error))
-                .wrap(ErrorHandlers::new().handler(StatusCode::METHOD_NOT_ALLOWED, method_not_allowed))
+                .wrap(
+                    ErrorHandlers::new()
+                        .handler(StatusCode::METHOD_NOT_ALLOWED, method_not_allowed)
+                        .handler(StatusCode::INTERNAL_SERVER_ERROR, server_fault_page)
+                        .handler(StatusCode::SERVICE_UNAVAILABLE, server_fault_page),
+                )
                 .wrap(
                     DefaultHeaders::new()
                         .add(("X-Content-Type-Options", "nosniff"))
@@ -75,8 +76,8 @@ impl Application {
                 // A request id per request (echoed in `x-request-id`), one span per request with
                 // route, status and latency in the log.
                 .wrap(tracing_actix_web::TracingLogger::default())
-                .configure(api::routes)
-                .default_service(web::to(api::not_found))
+                .configure(routes::configure)
+                .default_service(web::to(routes::not_found))
         })
         .workers(if settings.workers == 0 {
             std::thread::available_parallelism().map_or(2, |n| n.get())
@@ -105,67 +106,58 @@ impl Application {
     }
 }
 
-/// 405 from a resource whose methods did not fit: answered like every other error.
+/// 405 from a resource whose methods did not fit: answered like every other error (JSON on the
+/// API, a page elsewhere), with `Allow`.
 fn method_not_allowed<B>(res: dev::ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
     let (req, _) = res.into_parts();
-    let allow = api::allowed_methods(req.path()).join(", ");
-    let response =
-        actix_web::ResponseError::error_response(&AppError::MethodNotAllowed { allow }).map_into_right_body();
+    let response = routes::error_response(req.path(), routes::unrouted(req.path())).map_into_right_body();
+    Ok(ErrorHandlerResponse::Response(dev::ServiceResponse::new(req, response)))
+}
+
+/// A server fault on a page path becomes a page that gives the request id, so that a person
+/// can quote it and the log line can be found. API paths keep their JSON body.
+fn server_fault_page<B>(res: dev::ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    if routes::is_api_path(res.request().path()) {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    use actix_web::HttpMessage;
+    let status = res.status();
+    let id = res
+        .request()
+        .extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map(|id| id.to_string());
+    let (req, _) = res.into_parts();
+    let response = crate::web::fault_page(status, id.as_deref()).map_into_right_body();
     Ok(ErrorHandlerResponse::Response(dev::ServiceResponse::new(req, response)))
 }
 
 /// On an empty user table, creates the first admin: from `KANOGAP_ADMIN_EMAIL` /
 /// `KANOGAP_ADMIN_PASSWORD`, or `admin@localhost` with a random password logged once.
 pub fn ensure_first_admin(db: &Db, settings: &Settings) -> Result<(), AppError> {
-    let mut conn = db.get()?;
-    if users::count(&mut conn)? > 0 {
-        return Ok(());
-    }
     let email = settings
         .admin_email
         .clone()
         .filter(|e| !e.trim().is_empty())
-        .unwrap_or_else(|| "admin@localhost".into())
-        .trim()
-        .to_lowercase();
+        .unwrap_or_else(|| "admin@localhost".into());
     let (password_given, generated) = match settings.admin_password.clone().filter(|p| !p.is_empty()) {
-        Some(p) if p.len() < password::MIN_LENGTH => {
-            return Err(AppError::field(
-                "admin_password",
-                "KANOGAP_ADMIN_PASSWORD must be at least 12 characters",
-            ))
-        }
         Some(p) => (p, false),
         None => (Alphanumeric.sample_string(&mut rand::rngs::OsRng, 20), true),
     };
-    let new = NewUser {
-        email: email.clone(),
-        password_hash: password::hash(&password_given)?,
-        role: Role::Admin.as_str().to_owned(),
-    };
-    write_transaction(&mut conn, |c| {
-        // Another instance may have raced us to it.
-        if users::count(c)? > 0 {
-            return Ok(());
+    let created = service::users::create_first_admin(db, &email, &password_given).map_err(|e| match e {
+        AppError::Invalid { fields, .. } if fields.contains_key("password") => {
+            AppError::field("admin_password", "KANOGAP_ADMIN_PASSWORD must be 12 to 1024 characters")
         }
-        let user = users::insert(c, &new, &[])?;
-        audit::record(
-            c,
-            Actor::System("kanogap"),
-            "create",
-            "user",
-            user.id,
-            Some("first admin"),
-        )?;
-        if generated {
-            tracing::warn!(
-                email = %email,
-                password = %password_given,
-                "created the first admin with a generated password; it is shown only this once: sign in and change it"
-            );
-        } else {
-            tracing::info!(email = %email, "created the first admin");
-        }
-        Ok(())
-    })
+        other => other,
+    })?;
+    match created {
+        Some(user) if generated => tracing::warn!(
+            email = %user.email,
+            password = %password_given,
+            "created the first admin with a generated password; it is shown only this once: sign in and change it"
+        ),
+        Some(user) => tracing::info!(email = %user.email, "created the first admin"),
+        None => {}
+    }
+    Ok(())
 }

@@ -26,6 +26,9 @@ pub enum AppError {
     },
     #[error("authentication required")]
     Unauthorized,
+    /// A sign-in with a wrong e-mail or password (401 `invalid_credentials`).
+    #[error("wrong e-mail or password")]
+    WrongPassword,
     #[error("you are not allowed to do this")]
     Forbidden,
     #[error("{0} not found")]
@@ -35,6 +38,9 @@ pub enum AppError {
     MethodNotAllowed { allow: String },
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// A value that must be unique is taken (409 `duplicate`), naming its field.
+    #[error("{message}")]
+    Duplicate { message: String, fields: FieldErrors },
     #[error("request body too large (limit {limit} bytes)")]
     PayloadTooLarge { limit: usize },
     #[error("unsupported content type; expected {expected}")]
@@ -104,6 +110,32 @@ impl AppError {
         }
     }
 
+    /// Names the row of a batch (as people count, from 1) in a refusal of that row.
+    pub fn in_row(self, position: usize) -> Self {
+        match self {
+            AppError::Invalid {
+                status,
+                code,
+                message,
+                fields,
+            } => AppError::Invalid {
+                status,
+                code,
+                message: format!("Row {position}: {message}"),
+                fields,
+            },
+            AppError::Conflict { code, message } => AppError::Conflict {
+                code,
+                message: format!("Row {position}: {message}"),
+            },
+            AppError::Duplicate { message, fields } => AppError::Duplicate {
+                message: format!("Row {position}: {message}"),
+                fields,
+            },
+            other => other,
+        }
+    }
+
     pub fn internal(detail: impl Into<String>) -> Self {
         AppError::Internal(detail.into())
     }
@@ -112,8 +144,10 @@ impl AppError {
         match self {
             AppError::Invalid { code, .. } | AppError::Conflict { code, .. } => code,
             AppError::Unauthorized => "unauthorized",
+            AppError::WrongPassword => "invalid_credentials",
             AppError::Forbidden => "forbidden",
             AppError::NotFound(_) => "not_found",
+            AppError::Duplicate { .. } => "duplicate",
             AppError::MethodNotAllowed { .. } => "method_not_allowed",
             AppError::PayloadTooLarge { .. } => "payload_too_large",
             AppError::UnsupportedMediaType { .. } => "unsupported_media_type",
@@ -152,11 +186,11 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::Invalid { status, .. } => *status,
-            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Unauthorized | AppError::WrongPassword => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Conflict { .. } | AppError::Duplicate { .. } => StatusCode::CONFLICT,
             AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -173,7 +207,7 @@ impl ResponseError for AppError {
             _ => {}
         }
         let fields = match self {
-            AppError::Invalid { fields, .. } if !fields.is_empty() => Some(fields),
+            AppError::Invalid { fields, .. } | AppError::Duplicate { fields, .. } if !fields.is_empty() => Some(fields),
             _ => None,
         };
         let body = ErrorBody {
@@ -211,7 +245,15 @@ impl From<diesel::result::Error> for AppError {
             E::NotFound => AppError::NotFound("object"),
             E::DatabaseError(K::UniqueViolation, info) => {
                 tracing::debug!(message = info.message(), "unique violation");
-                AppError::conflict("duplicate", "an object with this value already exists")
+                match unique_column(info.message(), info.details()) {
+                    Some(column) => {
+                        let message = format!("{column}: this value is already taken");
+                        let mut fields = FieldErrors::new();
+                        fields.insert(column, vec!["this value is already taken".into()]);
+                        AppError::Duplicate { message, fields }
+                    }
+                    None => AppError::conflict("duplicate", "an object with this value already exists"),
+                }
             }
             E::DatabaseError(K::ForeignKeyViolation, info) => {
                 tracing::debug!(message = info.message(), "foreign key violation");
@@ -221,6 +263,33 @@ impl From<diesel::result::Error> for AppError {
             other => AppError::Internal(other.to_string()),
         }
     }
+}
+
+/// The column a unique constraint guards, from the database's words: SQLite says
+/// "UNIQUE constraint failed: segments.name", PostgreSQL "Key (name)=(Finance) already exists."
+/// None when it spans several columns or cannot be told.
+fn unique_column(message: &str, details: Option<&str>) -> Option<String> {
+    let column = if let Some(rest) = message.strip_prefix("UNIQUE constraint failed: ") {
+        match rest.strip_prefix("index '") {
+            Some(index) => index
+                .trim_end_matches('\'')
+                .strip_suffix("_key")
+                .and_then(|name| name.rsplit('_').next())
+                .map(str::to_owned),
+            None => rest.split_once('.').map(|(_, column)| column.to_owned()),
+        }
+    } else {
+        let rest = details?.strip_prefix("Key (")?;
+        rest.split_once(")=").map(|(column, _)| column.to_owned())
+    };
+    let column = column?;
+    // An index on an expression: `lower(name)` (PostgreSQL), `index 'segments_name_key'`
+    // (SQLite, named table_column_key by our migrations).
+    let column = match column.strip_prefix("lower(") {
+        Some(inner) => inner.trim_end_matches(')').to_owned(),
+        None => column,
+    };
+    Some(column).filter(|c| !c.contains([',', ' ', '(', ')']))
 }
 
 impl From<diesel::r2d2::PoolError> for AppError {
@@ -286,5 +355,39 @@ fn describe_validation(e: &validator::ValidationError) -> String {
         },
         "email" => "must be an e-mail address".into(),
         other => format!("invalid ({other})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unique_column;
+
+    #[test]
+    fn a_unique_violation_names_its_column_on_both_backends() {
+        assert_eq!(
+            unique_column("UNIQUE constraint failed: segments.name", None).as_deref(),
+            Some("name")
+        );
+        assert_eq!(
+            unique_column(
+                "duplicate key value violates unique constraint \"segments_name_key\"",
+                Some("Key (name)=(Finance) already exists.")
+            )
+            .as_deref(),
+            Some("name")
+        );
+        assert_eq!(
+            unique_column("UNIQUE constraint failed: index 'service_areas_name_key'", None).as_deref(),
+            Some("name")
+        );
+        assert_eq!(
+            unique_column("x", Some("Key (lower(name))=(finance) already exists.")).as_deref(),
+            Some("name")
+        );
+        assert_eq!(
+            unique_column("UNIQUE constraint failed: a.x, a.y", None),
+            None,
+            "several columns name no single field"
+        );
     }
 }

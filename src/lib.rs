@@ -1,12 +1,14 @@
 //! kanogap: Kano-model requirements, gap analysis and draft SLAs for IT service teams.
 //!
-//! Layout: `domain` is the pure core; `api` (HTTP handlers and the route table), `db`
-//! (persistence), `auth` (tokens, passwords, roles) are the shell around it; `app` builds the
-//! server for `main` and the tests alike.
+//! Layout: `domain` is the pure core; `service` holds the operations (validate, authorize,
+//! act, audit) that the front ends `api` (JSON), `web` (pages) and the CLI call; `db`
+//! (persistence), `render` (documents, charts), `auth` (tokens, passwords) and `access`
+//! (caller, scope, policies) serve it; `routes` wires both front ends; `app` builds the server
+//! for `main` and the tests alike.
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
-pub mod admin;
+pub mod access;
 pub mod analysis;
 pub mod api;
 pub mod app;
@@ -20,5 +22,7 @@ pub mod error;
 pub mod import;
 pub mod metrics;
 pub mod render;
+pub mod routes;
+pub mod service;
 pub mod state;
 pub mod web;

@@ -6,10 +6,13 @@ use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use kanogap::access::Caller;
 use kanogap::app::Application;
 use kanogap::config::Settings;
 use kanogap::db::Db;
 use kanogap::domain::terms::Role;
+use kanogap::error::AppError;
+use kanogap::service::{self, Context};
 
 #[derive(Parser)]
 #[command(
@@ -179,18 +182,38 @@ fn read_password() -> Result<String, String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
+/// The command line's operations run as the `cli` system caller, inside an actix runtime.
+fn run_operation<T>(
+    settings: &Settings,
+    op: impl AsyncFnOnce(&Context, &Caller) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let db = Db::connect(&settings.database_url, 1).map_err(AppError::Unavailable)?;
+    let ctx = Context::new(db).map_err(AppError::internal)?;
+    actix_web::rt::System::new().block_on(async { op(&ctx, &Caller::system("cli")).await })
+}
+
 fn add_user(settings: &Settings, email: &str, role: Role, segments: &[String]) -> Result<(), String> {
     let password = read_password()?;
-    let db = Db::connect(&settings.database_url, 1)?;
-    let user = kanogap::admin::add_user(&db, email, &password, role, segments).map_err(|e| e.to_string())?;
+    let user = run_operation(settings, async |ctx, caller| {
+        let segment_ids = service::segments::ids_by_name(ctx, caller, segments).await?;
+        let input = service::users::CreateUser {
+            email: email.to_owned(),
+            password,
+            role,
+            segment_ids,
+        };
+        service::users::create(ctx, caller, input).await
+    })
+    .map_err(|e| e.to_string())?;
     println!("created user {} ({}) with id {}", user.email, user.role, user.id);
     Ok(())
 }
 
 fn import_responses(settings: &Settings, path: &std::path::Path, session: Option<i32>) -> Result<(), String> {
     let file = std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    let db = Db::connect(&settings.database_url, 1)?;
-    match kanogap::admin::import_responses(&db, file, session) {
+    match run_operation(settings, async |ctx, caller| {
+        service::responses::import_csv(ctx, caller, file, session).await
+    }) {
         Ok(summary) => {
             let format = serde_json::to_value(&summary.format)
                 .ok()

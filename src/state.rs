@@ -6,18 +6,18 @@ use crate::auth::jwt::TokenKeys;
 use crate::auth::throttle::LoginThrottle;
 use crate::config::Settings;
 use crate::db::Db;
-use crate::render::templates::Templates;
+use crate::service::Context;
 
+/// The operations' context, and what only HTTP needs beside it. Derefs to the context, so a
+/// handler passes `&state` to an operation.
 pub struct AppState {
-    pub db: Db,
+    pub ctx: Context,
     pub tokens: TokenKeys,
     pub throttle: LoginThrottle,
     pub json_limit_bytes: usize,
     pub csv_limit_bytes: usize,
-    pub templates: Templates,
     /// Mark cookies `Secure` (behind TLS).
     pub cookie_secure: bool,
-    pub metrics: crate::metrics::Metrics,
     /// A static bearer token a Prometheus scraper may use for `/metrics` (none: admins only).
     pub metrics_token: Option<String>,
 }
@@ -25,7 +25,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(db: Db, settings: &Settings, jwt_secret: &str) -> Result<Self, String> {
         Ok(AppState {
-            db,
+            ctx: Context::new(db)?,
             tokens: TokenKeys::new(
                 jwt_secret.as_bytes(),
                 &settings.jwt_issuer,
@@ -39,10 +39,16 @@ impl AppState {
             ),
             json_limit_bytes: settings.json_limit_bytes,
             csv_limit_bytes: settings.csv_limit_bytes,
-            templates: Templates::new()?,
             cookie_secure: settings.cookie_secure,
-            metrics: crate::metrics::Metrics::default(),
             metrics_token: settings.metrics_token.clone().filter(|t| t.len() >= 32),
         })
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Context;
+
+    fn deref(&self) -> &Context {
+        &self.ctx
     }
 }

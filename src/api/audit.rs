@@ -3,10 +3,11 @@
 use actix_web::{web, HttpResponse};
 
 use super::extract::{list_query, Listing, ValidQuery};
-use crate::auth::policy::ReadAudit;
+use crate::access::ReadAudit;
 use crate::auth::Authorized;
-use crate::db::audit::{self, AuditFilter};
+use crate::db::audit::AuditEntry;
 use crate::error::AppError;
+use crate::service::audit::{self, AuditFilter};
 use crate::state::AppState;
 
 list_query!(AuditQuery {
@@ -17,18 +18,16 @@ list_query!(AuditQuery {
 });
 
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery),
-    responses((status = 200, description = "One page of the audit trail, newest first", body = Listing<audit::AuditEntry>)))]
+    responses((status = 200, description = "One page of the audit trail, newest first", body = Listing<AuditEntry>)))]
 pub async fn list(
-    _: Authorized<ReadAudit>,
+    caller: Authorized<ReadAudit>,
     state: web::Data<AppState>,
     ValidQuery(q): ValidQuery<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let page = q.page();
     let filter = AuditFilter {
-        object_type: q.object_type,
+        object_type: q.object_type.clone(),
         object_id: q.object_id,
         actor_id: q.actor_id,
     };
-    let (items, total) = state.db.run(move |c| Ok(audit::list(c, &filter, page)?)).await?;
-    Ok(HttpResponse::Ok().json(Listing { items, total }))
+    Ok(HttpResponse::Ok().json(audit::list(&state, &caller, filter, q.page()).await?))
 }

@@ -8,7 +8,7 @@ use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+
 use validator::Validate;
 
 use crate::db::Page;
@@ -261,22 +261,7 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for ObjectOnly<T> 
     }
 }
 
-/// For PATCH bodies: tells an absent field (`None`, leave as is) from an explicit `null`
-/// (`Some(None)`, clear it). Use with `#[serde(default, deserialize_with = "nullable")]`.
-pub fn nullable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::Deserialize<'de>,
-{
-    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
-}
-
-/// The body of every list response: one page of items, and how many there are in all.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Listing<T> {
-    pub items: Vec<T>,
-    pub total: i64,
-}
+pub use crate::service::{nullable, Listing};
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 500;

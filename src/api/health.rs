@@ -33,12 +33,10 @@ pub async fn metrics(req: actix_web::HttpRequest, state: web::Data<AppState>) ->
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split_once(' '))
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .is_some_and(|(_, given)| {
-                crate::web::session::constant_time_eq(given.trim().as_bytes(), expected.as_bytes())
-            })
+            .is_some_and(|(_, given)| crate::auth::constant_time_eq(given.trim().as_bytes(), expected.as_bytes()))
     });
     if !scraper {
-        crate::auth::Authorized::<crate::auth::policy::AdminOnly>::extract(&req).await?;
+        crate::auth::Authorized::<crate::access::AdminOnly>::extract(&req).await?;
     }
     let body = state.metrics.render(state.db.pool_state());
     Ok(HttpResponse::Ok()

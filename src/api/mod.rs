@@ -1,5 +1,5 @@
-//! The HTTP API: the one table of routes, and thin handlers (one file per resource) that
-//! parse, authorize, call the domain and the database, and serialize.
+//! The HTTP API: its table of routes, and thin handlers (one file per resource) that parse the
+//! request, call an operation of `crate::service`, and serialize what it returns.
 
 pub mod assessments;
 pub mod audit;
@@ -21,13 +21,11 @@ pub mod users;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
-use validator::ValidationError;
 
 use crate::error::AppError;
 
-/// Every route of the service.
+/// The API's routes (`crate::routes` registers them beside the pages).
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    crate::web::routes(cfg);
     cfg.route("/health", web::get().to(health::health))
         .route("/metrics", web::get().to(health::metrics))
         .service(
@@ -142,46 +140,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         );
 }
 
-/// Unknown paths (404) and methods (405 with `Allow`) answer in the same JSON shape as every
-/// other error.
-pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
-    tracing::debug!(path = req.path(), "no route");
-    let allow = allowed_methods(req.path());
-    if allow.is_empty() {
-        Err(AppError::NotFound("route"))
-    } else {
-        Err(AppError::MethodNotAllowed {
-            allow: allow.join(", "),
-        })
-    }
-}
-
-/// The methods served on a path, for the `Allow` header of a 405; empty for an unknown path.
-/// The API's come from its spec, the pages' from their table.
-pub fn allowed_methods(path: &str) -> Vec<String> {
-    use actix_web::dev::ResourceDef;
-    static ROUTES: std::sync::OnceLock<Vec<(ResourceDef, String)>> = std::sync::OnceLock::new();
-    let routes = ROUTES.get_or_init(|| {
-        let pages = crate::web::PAGES
-            .iter()
-            .map(|(path, method)| (path.to_string(), method.to_ascii_uppercase()));
-        let api = openapi::api_operations()
-            .into_iter()
-            .map(|(path, method)| (path, method.to_owned()));
-        api.chain(pages)
-            .map(|(path, method)| (ResourceDef::new(path), method))
-            .collect()
-    });
-    let mut methods: Vec<String> = routes
-        .iter()
-        .filter(|(def, _)| def.is_match(path))
-        .map(|(_, method)| method.clone())
-        .collect();
-    methods.sort();
-    methods.dedup();
-    methods
-}
-
 /// A path segment that is not a valid id (`/segments/abc`).
 pub fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
     tracing::debug!(%err, "invalid path parameter");
@@ -190,44 +148,4 @@ pub fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix
 
 pub fn created<T: Serialize>(value: &T) -> HttpResponse {
     HttpResponse::Created().json(value)
-}
-
-/// Trims free text and turns an empty string into "no value".
-pub fn text(s: Option<String>) -> Option<String> {
-    s.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
-}
-
-/// `text` for PATCH fields: absent stays absent, null or blank clears.
-pub fn text_patch(s: Option<Option<String>>) -> Option<Option<String>> {
-    s.map(text)
-}
-
-/// Validator rule for names and titles: something other than white space.
-pub fn not_blank(s: &str) -> Result<(), ValidationError> {
-    if s.trim().is_empty() {
-        Err(ValidationError::new("blank").with_message("must not be blank".into()))
-    } else {
-        Ok(())
-    }
-}
-
-/// The same ids once each, in the order given.
-pub fn unique_ids(ids: Vec<i32>) -> Vec<i32> {
-    let mut seen = Vec::with_capacity(ids.len());
-    for id in ids {
-        if !seen.contains(&id) {
-            seen.push(id);
-        }
-    }
-    seen
-}
-
-/// 422 on `field` when any of `ids` is not a segment.
-pub fn require_segments(conn: &mut crate::db::DbConnection, field: &str, ids: &[i32]) -> Result<(), AppError> {
-    let missing = crate::db::segments::missing(conn, ids)?;
-    if missing.is_empty() {
-        return Ok(());
-    }
-    let list = missing.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(", ");
-    Err(AppError::field(field, format!("no such segment: {list}")))
 }

@@ -8,8 +8,7 @@
 
 use std::sync::OnceLock;
 
-use actix_web::http::header;
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{Ref, RefOr, ResponseBuilder};
@@ -18,7 +17,6 @@ use utoipa::{Modify, OpenApi};
 use super::*;
 use crate::auth::Caller;
 use crate::error::{ErrorBody, ErrorDetail};
-use crate::web::{signed_in, PageResult};
 
 pub const SPEC_PATH: &str = "/api/v1/openapi.json";
 
@@ -146,30 +144,6 @@ pub fn api_operations() -> Vec<(String, &'static str)> {
     responses((status = 200, description = "The OpenAPI 3 description of this API", content_type = "application/json", body = Object)))]
 pub async fn spec(_caller: Caller) -> HttpResponse {
     HttpResponse::Ok().content_type("application/json").body(spec_json())
-}
-
-/// `/docs/…`: Swagger UI over the spec, for signed-in users (the page cookie authorizes its
-/// reads; writes need "Authorize" with a token). Its files are compiled into the binary.
-pub async fn docs(caller: Option<Caller>, file: web::Path<String>) -> PageResult {
-    signed_in(caller)?;
-    let config = std::sync::Arc::new(
-        utoipa_swagger_ui::Config::new([SPEC_PATH])
-            .persist_authorization(true)
-            .try_it_out_enabled(true),
-    );
-    let file = utoipa_swagger_ui::serve(&file, config).map_err(|e| AppError::internal(e.to_string()))?;
-    let file = file.ok_or(AppError::NotFound("file"))?;
-    let mut response = HttpResponse::Ok();
-    response.content_type(file.content_type);
-    if file.gzpipped {
-        response.insert_header((header::CONTENT_ENCODING, "gzip"));
-    }
-    Ok(response.body(file.bytes.into_owned()))
-}
-
-/// `/docs` → `/docs/` (Swagger UI loads its files relative to the page).
-pub async fn docs_root() -> HttpResponse {
-    crate::web::redirect("/docs/")
 }
 
 /// Adds the bearer scheme, the shared error responses, and each operation's shared refusals.

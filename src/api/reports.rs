@@ -8,14 +8,11 @@ use validator::Validate;
 
 use super::extract::ValidQuery;
 use super::format::Format;
-use crate::auth::policy::ReadGapReport;
+use crate::access::ReadGapReport;
 use crate::auth::{Authorized, Caller};
-use crate::db::{segments, service_areas, sla};
-use crate::domain::sla::SlaStatus;
 use crate::error::AppError;
-use crate::render::gap_report::{self, Filters};
-use crate::render::sla::status_label;
-use crate::render::value_proposition::{self, SegmentView, SlaState};
+use crate::render::{gap_report, value_proposition};
+use crate::service::reports::{self, GapFilter};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, Validate, utoipa::IntoParams)]
@@ -29,6 +26,14 @@ pub struct GapQuery {
     #[param(minimum = 1, maximum = 3)]
     pub tier: Option<u8>,
     pub format: Option<Format>,
+    /// JSON only: ranked rows per page (all when absent). Downloads are always whole.
+    #[validate(range(min = 1, max = 10000))]
+    #[param(minimum = 1, maximum = 10000)]
+    pub limit: Option<usize>,
+    /// JSON only: ranked rows to skip.
+    #[validate(range(max = 100000000))]
+    #[param(minimum = 0, maximum = 100000000)]
+    pub offset: Option<usize>,
 }
 
 #[derive(Debug, Deserialize, Validate, utoipa::IntoParams)]
@@ -67,25 +72,16 @@ pub async fn gaps(
     ValidQuery(q): ValidQuery<GapQuery>,
 ) -> Result<HttpResponse, AppError> {
     let format = Format::negotiate(q.format, &req);
-    let scope = caller.scope();
-    let data = state
-        .db
-        .run(move |c| {
-            if let Some(area) = q.service_area_id {
-                service_areas::get(c, area)?;
-            }
-            crate::analysis::gap_report(c, &scope, q.segment_id, q.service_area_id)
-        })
-        .await?;
-    let view = gap_report::view(
-        &data,
-        Filters {
-            segment_id: q.segment_id,
-            service_area_id: q.service_area_id,
-            tier: q.tier,
-            description: None,
-        },
-    );
+    let filter = GapFilter {
+        segment_id: q.segment_id,
+        service_area_id: q.service_area_id,
+        tier: q.tier,
+    };
+    let mut report = reports::gap_report(&state, &caller, filter).await?;
+    if format == Format::Json && (q.limit.is_some() || q.offset.is_some()) {
+        report = report.page(q.limit.unwrap_or(usize::MAX), q.offset.unwrap_or(0));
+    }
+    let (data, view) = (report.data, report.view);
     Ok(match format {
         Format::Json => HttpResponse::Ok().json(&view),
         Format::Csv => document(format, gap_report::csv(&view)?, "gap-report"),
@@ -118,7 +114,7 @@ pub async fn value_proposition(
             Some("format"),
         ));
     }
-    let vp = load_value_proposition(&state, &caller, id.into_inner()).await?;
+    let vp = reports::value_proposition(&state, &caller, id.into_inner()).await?;
     Ok(match format {
         Format::Json | Format::Csv => HttpResponse::Ok().json(&vp),
         Format::Md => document(
@@ -132,50 +128,4 @@ pub async fn value_proposition(
             "value-proposition",
         ),
     })
-}
-
-/// A segment's value proposition, as the caller may see it (404 outside their segments).
-pub async fn load_value_proposition(
-    state: &AppState,
-    caller: &Caller,
-    id: i32,
-) -> Result<value_proposition::ValueProposition, AppError> {
-    let scope = caller.scope();
-    let (data, segment, latest) = state
-        .db
-        .run(move |c| {
-            let segment = segments::get(c, id, &scope)?;
-            let data = crate::analysis::gap_report(c, &scope, Some(id), None)?;
-            let latest = match sla::latest_for_segment(c, id)? {
-                Some(row) => {
-                    let signed = !sla::signoffs(c, row.id)?.is_empty();
-                    Some((row, signed))
-                }
-                None => None,
-            };
-            Ok((data, segment, latest))
-        })
-        .await?;
-    let view = gap_report::view(&data, Filters::default());
-    let sla_state = latest.map(|(row, signed_off)| {
-        let status = SlaStatus::parse(&row.status).unwrap_or(SlaStatus::Draft);
-        SlaState {
-            id: row.id,
-            version: row.version,
-            status: row.status,
-            status_label: status_label(status),
-            signed_off,
-        }
-    });
-    Ok(value_proposition::build(
-        SegmentView {
-            id: segment.id,
-            name: segment.name,
-            description: segment.description,
-            ambassador: segment.ambassador,
-        },
-        &view.rows,
-        &view.met,
-        sla_state,
-    ))
 }

@@ -12,31 +12,11 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
-use serde::Serialize;
 
-use super::policy::Policy;
-use crate::db::Scope;
-use crate::domain::terms::Role;
+pub use crate::access::Caller;
+use crate::access::Policy;
 use crate::error::AppError;
 use crate::state::AppState;
-
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-pub struct Caller {
-    pub id: i32,
-    pub email: String,
-    pub role: Role,
-    pub segment_ids: Vec<i32>,
-}
-
-impl Caller {
-    /// Stakeholders see only their own segments; every other role sees all.
-    pub fn scope(&self) -> Scope {
-        match self.role {
-            Role::Stakeholder => Scope::Segments(self.segment_ids.clone()),
-            _ => Scope::All,
-        }
-    }
-}
 
 /// The cookie that carries the same access token for the web pages.
 pub const SESSION_COOKIE: &str = "kanogap_session";

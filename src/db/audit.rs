@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::schema::audit_log;
 use super::{DbConnection, MultiBackend, Page};
-use crate::auth::Caller;
+use crate::access::Caller;
 
 #[derive(Debug, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = audit_log)]
@@ -44,24 +44,17 @@ struct NewEntry<'a> {
     detail: Option<&'a str>,
 }
 
-/// Who did it: a signed-in user, or the command line.
-pub enum Actor<'a> {
-    User(&'a Caller),
-    System(&'a str),
-}
-
 pub fn record(
     conn: &mut DbConnection,
-    actor: Actor<'_>,
+    actor: &Caller,
     action: &str,
     object_type: &str,
     object_id: i32,
     detail: Option<&str>,
 ) -> QueryResult<()> {
-    let (actor_id, actor_email) = match actor {
-        Actor::User(c) => (Some(c.id), c.email.as_str()),
-        Actor::System(name) => (None, name),
-    };
+    // The command line has no user row: it is named, not linked.
+    let actor_id = (!actor.is_system()).then_some(actor.id);
+    let actor_email = actor.email.as_str();
     diesel::insert_into(audit_log::table)
         .values(NewEntry {
             at: super::now(),
@@ -79,7 +72,7 @@ pub fn record(
 /// Records a change with a snapshot of the object as it now is (as it was, for deletions).
 pub fn record_object<T: Serialize>(
     conn: &mut DbConnection,
-    actor: Actor<'_>,
+    actor: &Caller,
     action: &str,
     object_type: &str,
     object_id: i32,

@@ -228,21 +228,8 @@ pub struct Page {
     pub offset: i64,
 }
 
-/// Which segments the caller may see: all of them, or only these (stakeholders).
-#[derive(Clone, Debug)]
-pub enum Scope {
-    All,
-    Segments(Vec<i32>),
-}
-
-impl Scope {
-    pub fn allows(&self, segment_id: i32) -> bool {
-        match self {
-            Scope::All => true,
-            Scope::Segments(ids) => ids.contains(&segment_id),
-        }
-    }
-}
+/// Queries take the caller's scope to narrow what they return.
+pub use crate::access::Scope;
 
 pub fn now() -> chrono::NaiveDateTime {
     chrono::Utc::now().naive_utc()

@@ -52,6 +52,16 @@ pub struct RequirementChanges {
     pub updated_at: Option<NaiveDateTime>,
 }
 
+/// What a list of requirements may be narrowed to.
+#[derive(Clone, Debug, Default)]
+pub struct RequirementFilter {
+    pub service_area_id: Option<i32>,
+    /// Part of the key or title, in any case.
+    pub search: Option<String>,
+}
+
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
 /// Requirements are a shared catalogue, but a stakeholder sees only those that concern their
 /// segments (a finding, an assessment or questionnaire answers of one of them): what another segment asked for is
 /// that segment's business.
@@ -80,19 +90,42 @@ pub fn visible(scope: &Scope, service_area_id: Option<i32>) -> requirements::Box
     query
 }
 
+fn filtered(scope: &Scope, f: &RequirementFilter) -> requirements::BoxedQuery<'static, MultiBackend> {
+    let mut query = visible(scope, f.service_area_id);
+    if let Some(search) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        // LIKE's wildcards in what was typed match themselves.
+        let escaped: String = search
+            .to_lowercase()
+            .chars()
+            .flat_map(|c| match c {
+                '%' | '_' | '\\' => vec!['\\', c],
+                c => vec![c],
+            })
+            .collect();
+        let pattern = format!("%{escaped}%");
+        query = query.filter(
+            lower(requirements::key)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(requirements::title).like(pattern).escape('\\')),
+        );
+    }
+    query
+}
+
 pub fn list(
     conn: &mut DbConnection,
     scope: &Scope,
-    service_area_id: Option<i32>,
+    filter: &RequirementFilter,
     page: Page,
 ) -> QueryResult<(Vec<Requirement>, i64)> {
-    let items = visible(scope, service_area_id)
+    let items = filtered(scope, filter)
         .order(requirements::key.asc())
         .limit(page.limit)
         .offset(page.offset)
         .select(Requirement::as_select())
         .load(conn)?;
-    let total = visible(scope, service_area_id).count().get_result(conn)?;
+    let total = filtered(scope, filter).count().get_result(conn)?;
     Ok((items, total))
 }
 

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::schema::{user_segments, users};
 use super::{DbConnection, Page};
-use crate::auth::Caller;
+use crate::access::Caller;
 use crate::domain::terms::Role;
 use crate::error::AppError;
 

@@ -11,7 +11,7 @@ use rand::distributions::{Alphanumeric, DistString};
 
 use crate::auth::password;
 use crate::db::assessments::{self, NewAssessment};
-use crate::db::audit::{self, Actor};
+use crate::db::audit;
 use crate::db::findings::{self, NewFinding};
 use crate::db::requirements::{self, NewRequirement};
 use crate::db::responses::{insert_many, NewResponse};
@@ -213,7 +213,7 @@ pub fn load(db: &Db) -> Result<DemoSummary, AppError> {
         }
         audit::record(
             c,
-            Actor::System("kanogap demo"),
+            &crate::access::Caller::system("kanogap demo"),
             "load",
             "demo",
             0,

@@ -82,6 +82,8 @@ pub struct Filters {
 pub struct GapReportView {
     pub generated_at: String,
     pub filters: Filters,
+    /// How many ranked rows there are in all (`rows` may be one page of them).
+    pub total: usize,
     /// Ranked rows in rank order.
     pub rows: Vec<RowView>,
     pub met: Vec<RowView>,
@@ -180,6 +182,7 @@ pub fn view(data: &GapData, mut filters: Filters) -> GapReportView {
     let mut out = GapReportView {
         generated_at: chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
         filters: Filters::default(),
+        total: 0,
         rows: Vec::new(),
         met: Vec::new(),
         not_ranked: Vec::new(),
@@ -212,6 +215,7 @@ pub fn view(data: &GapData, mut filters: Filters) -> GapReportView {
     }
     filters.description = (!parts.is_empty()).then(|| parts.join(" · "));
     out.filters = filters;
+    out.total = out.rows.len();
     out
 }
 

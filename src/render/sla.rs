@@ -58,7 +58,7 @@ pub fn draft_sections(templates: &Templates, ctx: &SlaContext) -> Result<BTreeMa
     Ok(out)
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SectionView {
     pub id: &'static str,
     pub title: &'static str,

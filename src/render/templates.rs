@@ -30,10 +30,15 @@ const HTML: &[(&str, &str)] = &[
     ("dashboard", include_str!("../../templates/pages/dashboard.html.hbs")),
     ("sla_page", include_str!("../../templates/pages/sla.html.hbs")),
     ("admin", include_str!("../../templates/pages/admin.html.hbs")),
+    (
+        "requirements",
+        include_str!("../../templates/pages/requirements.html.hbs"),
+    ),
 ];
 /// Shared pieces of the HTML templates.
 const PARTIALS: &[(&str, &str)] = &[
     ("layout", include_str!("../../templates/pages/layout.html.hbs")),
+    ("pager", include_str!("../../templates/pages/pager.html.hbs")),
     (
         "vp_body",
         include_str!("../../templates/reports/value_proposition_body.html.hbs"),

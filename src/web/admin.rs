@@ -5,19 +5,18 @@ use actix_web::{web, HttpRequest};
 use serde::{Deserialize, Serialize};
 
 use super::forms::{self, optional_text, FormState};
+use super::paging::EVERY;
 use super::{allowed, done, frame, render_status, signed_in, PageResult};
-use crate::api::segments::CreateSegment;
-use crate::api::users::{CreateUser, UpdateUser};
-use crate::auth::policy::AdminOnly;
+use crate::access::AdminOnly;
 use crate::auth::Caller;
 use crate::db::segments::Segment;
 use crate::db::users::User;
-use crate::db::{segments, users, Page, Scope};
 use crate::domain::terms::Role;
 use crate::error::AppError;
+use crate::service;
+use crate::service::segments::CreateSegment;
+use crate::service::users::{CreateUser, UpdateUser};
 use crate::state::AppState;
-
-const ALL: Page = Page { limit: 500, offset: 0 };
 
 #[derive(Serialize)]
 struct AdminPage {
@@ -46,10 +45,9 @@ async fn admin_page(
     status: StatusCode,
 ) -> PageResult {
     allowed::<AdminOnly>(caller)?;
-    let (list, segs) = state
-        .db
-        .run(|c| Ok((users::list(c, ALL)?.0, segments::list(c, &Scope::All, ALL)?.0)))
-        .await?;
+    // Every account and segment: a department has tens of each.
+    let list = service::users::list(state, caller, EVERY).await?.items;
+    let segs = service::segments::list(state, caller, EVERY).await?.items;
     let name_of = |id: &i32| {
         segs.iter()
             .find(|s| s.id == *id)
@@ -117,12 +115,8 @@ pub async fn create_user(
                 role,
                 segment_ids: f.segment_ids.iter().filter_map(|s| s.parse().ok()).collect(),
             };
-            match validator::Validate::validate(&body) {
-                Err(e) => form.absorb(AppError::from(e))?,
-                Ok(()) => match crate::api::users::create_user(&state, caller.clone(), body).await {
-                    Ok(user) => return Ok(done("/admin", &format!("Created {}", user.email))),
-                    Err(e) => form.absorb(e)?,
-                },
+            if let Some(user) = form.outcome(service::users::create(&state, &caller, body).await)? {
+                return Ok(done("/admin", &format!("Created {}", user.email)));
             }
         }
     }
@@ -166,7 +160,7 @@ pub async fn update_user(
                 segment_ids: Some(f.segment_ids.iter().filter_map(|s| s.parse().ok()).collect()),
                 disabled: None,
             };
-            match crate::api::users::update_user(&state, caller.clone(), id.into_inner(), update).await {
+            match service::users::update(&state, &caller, id.into_inner(), update).await {
                 Ok(user) => return Ok(done("/admin", &format!("Updated {}", user.email))),
                 Err(e) => {
                     form.absorb(e)?;
@@ -199,7 +193,7 @@ pub async fn disable_user(
     body: web::Bytes,
 ) -> PageResult {
     let (caller, _) = forms::accept::<forms::NoFields, AdminOnly>(&req, caller, &body)?;
-    match crate::api::users::disable_user(&state, caller.clone(), id.into_inner()).await {
+    match service::users::disable(&state, &caller, id.into_inner()).await {
         Ok(()) => Ok(done("/admin", "Account disabled")),
         Err(AppError::Conflict { message, .. }) => {
             let form = FormState {
@@ -259,10 +253,7 @@ pub async fn create_segment(
             weight,
             ambassador: optional_text(&f.ambassador),
         };
-        if let Some(segment) = form
-            .submit(&state, &caller, body, crate::api::segments::create_tx)
-            .await?
-        {
+        if let Some(segment) = form.outcome(service::segments::create(&state, &caller, body).await)? {
             return Ok(done("/admin", &format!("Created segment {}", segment.name)));
         }
     }

@@ -7,11 +7,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::PageError;
-use crate::auth::policy::Policy;
+use crate::access::Policy;
 use crate::auth::Caller;
-use crate::db::DbConnection;
 use crate::error::{AppError, FieldErrors};
-use crate::state::AppState;
 
 /// A form read for its CSRF token alone (the other fields are ignored).
 #[derive(serde::Deserialize)]
@@ -33,7 +31,7 @@ pub fn accept_signed<T: DeserializeOwned>(
     let caller = super::signed_in(caller)?;
     let form = parse::<T>(body)?;
     let token: CsrfField = parse(body)?;
-    super::session::check_csrf(req, token.csrf.as_deref())?;
+    super::sign_in::check_csrf(req, token.csrf.as_deref())?;
     Ok((caller, form))
 }
 
@@ -90,7 +88,7 @@ impl FormState {
     /// not the form's pass through.
     pub fn absorb(&mut self, e: AppError) -> Result<(), PageError> {
         match e {
-            AppError::Invalid { fields, message, .. } => {
+            AppError::Invalid { fields, message, .. } | AppError::Duplicate { fields, message } => {
                 self.take_fields(fields);
                 if self.errors.is_empty() {
                     self.error = Some(message);
@@ -105,26 +103,10 @@ impl FormState {
         }
     }
 
-    /// Checks `body` with the API's validation and runs `write` in a write transaction, as the
-    /// API would. `Some` with what was written; `None` with the refusal noted on the form.
-    pub async fn submit<B, T, F>(
-        &mut self,
-        state: &AppState,
-        caller: &Caller,
-        body: B,
-        write: F,
-    ) -> Result<Option<T>, PageError>
-    where
-        B: validator::Validate + Send + 'static,
-        T: Send + 'static,
-        F: FnOnce(&mut DbConnection, &Caller, B) -> Result<T, AppError> + Send + 'static,
-    {
-        if let Err(e) = body.validate() {
-            self.absorb(AppError::from(e))?;
-            return Ok(None);
-        }
-        let who = caller.clone();
-        match state.db.write(move |c| write(c, &who, body)).await {
+    /// What an operation answered: `Some` with what was written; `None` with a refusal of the
+    /// input noted on the form (faults that are not the form's pass through).
+    pub fn outcome<T>(&mut self, result: Result<T, AppError>) -> Result<Option<T>, PageError> {
+        match result {
             Ok(written) => Ok(Some(written)),
             Err(e) => {
                 self.absorb(e)?;

@@ -8,27 +8,50 @@ use actix_web::{web, HttpRequest};
 use serde::{Deserialize, Serialize};
 
 use super::forms::{self, optional_text, FormState};
-use super::{allowed, done, frame, may, render_status, signed_in, PageError, PageResult};
-use crate::api::assessments::CreateAssessment;
-use crate::api::sla::{SlaView, UpdateSla};
-use crate::auth::policy::{ManageAssessments, ManageSla, ReadGapReport, SignSla};
+use super::paging::{pager, query, PageQuery, Pager, EVERY, PAGE_SIZE};
+use super::{done, frame, may, render_status, signed_in, PageError, PageResult};
+use crate::access::{ManageAssessments, ManageSla, SignSla};
 use crate::auth::Caller;
 use crate::db::requirements::Requirement;
 use crate::db::segments::Segment;
 use crate::db::service_areas::ServiceArea;
-use crate::db::{requirements, segments, service_areas, sla, Page};
-use crate::domain::sla::{SlaAction, SlaStatus};
+use crate::db::Page;
+use crate::domain::sla::SlaStatus;
 use crate::error::AppError;
-use crate::render::gap_report::{self, Charts, Filters, GapReportView};
+use crate::render::gap_report::{self, Charts, GapReportView, RowView};
+use crate::service;
+use crate::service::assessments::CreateAssessment;
+use crate::service::reports::GapFilter;
+use crate::service::requirements::RequirementFilter;
+use crate::service::sla::{RejectSla, SlaStep, SlaView, UpdateSla};
 use crate::state::AppState;
 
-const ALL: Page = Page { limit: 500, offset: 0 };
+/// Up to this many requirements, the assessment form offers them in a list; past it, the key
+/// is typed (a list of thousands helps nobody).
+const REQUIREMENT_CHOICES: i64 = 1000;
+
+/// The met and do-not-build lists show this many; the downloads have them all.
+const SIDE_LIST: usize = 50;
 
 #[derive(Deserialize, Default)]
 pub struct DashboardQuery {
     segment_id: Option<String>,
     service_area_id: Option<String>,
     tier: Option<String>,
+    offset: Option<String>,
+}
+
+/// A shortened list and how many were left out of it.
+#[derive(Serialize)]
+struct SideList {
+    rows: Vec<RowView>,
+    more: usize,
+}
+
+fn side_list(mut rows: Vec<RowView>) -> SideList {
+    let more = rows.len().saturating_sub(SIDE_LIST);
+    rows.truncate(SIDE_LIST);
+    SideList { rows, more }
 }
 
 #[derive(Serialize)]
@@ -42,9 +65,13 @@ struct SlaLine {
 #[derive(Serialize)]
 struct Dashboard {
     report: GapReportView,
+    met: SideList,
+    do_not_build: SideList,
+    pager: Pager,
     charts: Charts,
     segments: Vec<Segment>,
     service_areas: Vec<ServiceArea>,
+    /// Empty when there are too many to list: the form then asks for the key.
     requirements: Vec<Requirement>,
     selected: BTreeMap<&'static str, String>,
     download_query: String,
@@ -66,48 +93,63 @@ async fn dashboard_page(
     form: FormState,
     status: StatusCode,
 ) -> PageResult {
-    allowed::<ReadGapReport>(caller)?;
     let (segment_id, area_id) = (id_param(&q.segment_id), id_param(&q.service_area_id));
     let tier = q
         .tier
         .as_deref()
         .and_then(|t| t.parse::<u8>().ok())
         .filter(|t| (1..=3).contains(t));
-    let scope = caller.scope();
-    let (data, segs, areas, reqs, slas) = state
-        .db
-        .run(move |c| {
-            let data = crate::analysis::gap_report(c, &scope, segment_id, area_id)?;
-            let segs = segments::list(c, &scope, ALL)?.0;
-            let areas = service_areas::list(c, ALL)?.0;
-            let reqs = requirements::list(c, &scope, None, ALL)?.0;
-            let slas = sla::list(c, &scope, None, ALL)?.0;
-            Ok((data, segs, areas, reqs, slas))
-        })
-        .await?;
-    let report = gap_report::view(
-        &data,
-        Filters {
-            segment_id,
-            service_area_id: area_id,
-            tier,
-            description: None,
-        },
-    );
+    let page = PageQuery {
+        offset: q.offset.clone(),
+    }
+    .page();
+    let filter = GapFilter {
+        segment_id,
+        service_area_id: area_id,
+        tier,
+    };
+    // One page of ranked rows; the charts come from the summaries and the rows shown.
+    let gaps = service::reports::gap_report(state, caller, filter)
+        .await?
+        .page(PAGE_SIZE as usize, page.offset as usize);
+    let (data, mut report) = (gaps.data, gaps.view);
+    let met = side_list(std::mem::take(&mut report.met));
+    let do_not_build = side_list(std::mem::take(&mut report.do_not_build));
+    report.not_ranked.truncate(SIDE_LIST);
     let charts = gap_report::charts(&data, &report);
+    let segs = service::segments::list(state, caller, EVERY).await?.items;
+    let areas = service::service_areas::list(state, caller, EVERY).await?.items;
+    let choices = Page {
+        limit: REQUIREMENT_CHOICES + 1,
+        offset: 0,
+    };
+    let mut reqs = service::requirements::list(state, caller, RequirementFilter::default(), choices)
+        .await?
+        .items;
+    if reqs.len() as i64 > REQUIREMENT_CHOICES {
+        reqs.clear();
+    }
+    let slas = service::sla::list(state, caller, None, EVERY).await?.items;
+    let filters = query(&[
+        ("segment_id", segment_id.map(|v| v.to_string())),
+        ("service_area_id", area_id.map(|v| v.to_string())),
+        ("tier", tier.map(|v| v.to_string())),
+    ]);
+    let pager = pager(
+        &format!("/dashboard?{filters}"),
+        page,
+        report.rows.len(),
+        report.total as i64,
+    );
     let mut selected = BTreeMap::new();
-    let mut query = Vec::new();
-    if let Some(id) = segment_id {
-        selected.insert("segment_id", id.to_string());
-        query.push(format!("segment_id={id}"));
-    }
-    if let Some(id) = area_id {
-        selected.insert("service_area_id", id.to_string());
-        query.push(format!("service_area_id={id}"));
-    }
-    if let Some(t) = tier {
-        selected.insert("tier", t.to_string());
-        query.push(format!("tier={t}"));
+    for (name, value) in [
+        ("segment_id", segment_id),
+        ("service_area_id", area_id),
+        ("tier", tier.map(i32::from)),
+    ] {
+        if let Some(v) = value {
+            selected.insert(name, v.to_string());
+        }
     }
     let name_of = |id: i32| {
         segs.iter()
@@ -126,12 +168,15 @@ async fn dashboard_page(
         .collect();
     let data = Dashboard {
         report,
+        met,
+        do_not_build,
+        pager,
         charts,
         segments: segs,
         service_areas: areas,
         requirements: reqs,
         selected,
-        download_query: query.join("&"),
+        download_query: filters,
         slas,
         can_assess: may::<ManageAssessments>(caller),
         can_draft: may::<ManageSla>(caller),
@@ -154,7 +199,11 @@ pub async fn dashboard(
 
 #[derive(Deserialize)]
 pub struct AssessmentForm {
+    #[serde(default)]
     requirement_id: String,
+    /// Typed instead of chosen when the catalogue is too long to list.
+    #[serde(default)]
+    requirement_key: String,
     #[serde(default)]
     segment_id: String,
     #[serde(default)]
@@ -178,6 +227,7 @@ pub async fn add_assessment(
     let (caller, f) = forms::accept::<AssessmentForm, ManageAssessments>(&req, caller, &body)?;
     let mut form = FormState::new([
         ("requirement_id", f.requirement_id.clone()),
+        ("requirement_key", f.requirement_key.clone()),
         ("segment_id", f.segment_id.clone()),
         ("current_value", f.current_value.clone()),
         ("fulfilment", f.fulfilment.clone()),
@@ -185,7 +235,16 @@ pub async fn add_assessment(
         ("assessor", f.assessor.clone()),
         ("note", f.note.clone()),
     ]);
-    let requirement_id = forms::required::<i32>(&mut form, "requirement_id", &f.requirement_id);
+    let requirement_id = if f.requirement_key.trim().is_empty() {
+        forms::required::<i32>(&mut form, "requirement_id", &f.requirement_id)
+    } else {
+        let key = f.requirement_key.trim().to_uppercase();
+        let found = service::requirements::find_by_key(&state, &caller, &key).await?;
+        if found.is_none() {
+            form.add("requirement_key", "no requirement with this key");
+        }
+        found.map(|r| r.id)
+    };
     let segment_id = forms::number::<i32>(&mut form, "segment_id", &f.segment_id);
     let current_value = forms::number::<f64>(&mut form, "current_value", &f.current_value);
     // Fulfilment is typed as a percentage on the page.
@@ -205,8 +264,7 @@ pub async fn add_assessment(
             note: optional_text(&f.note),
         };
         if form
-            .submit(&state, &caller, body, crate::api::assessments::create_tx)
-            .await?
+            .outcome(service::assessments::create(&state, &caller, body).await)?
             .is_some()
         {
             return Ok(done("/dashboard", "Assessment saved"));
@@ -247,7 +305,7 @@ pub async fn create_sla(
         .segment_id
         .parse::<i32>()
         .map_err(|_| PageError(AppError::field("segment_id", "choose a segment")))?;
-    let view = crate::api::sla::create_draft(&state, caller, segment_id).await?;
+    let view = service::sla::create(&state, &caller, service::sla::CreateSla { segment_id }).await?;
     Ok(done(&format!("/sla/{}", view.id), "Draft created"))
 }
 
@@ -279,7 +337,7 @@ async fn sla_page(
     form: FormState,
     status: StatusCode,
 ) -> PageResult {
-    let (view, _) = crate::api::sla::load(state, caller, id).await?;
+    let (view, _) = service::sla::get(state, caller, id).await?;
     let me = caller.id;
     let signed = view.signoffs.iter().any(|s| s.user_id == me);
     let sections_html = view
@@ -350,12 +408,11 @@ pub async fn edit_sla(
         sections: Some(sections),
     };
     let mut form = FormState::default();
-    match validator::Validate::validate(&update) {
-        Err(e) => form.absorb(AppError::from(e))?,
-        Ok(()) => match crate::api::sla::edit(&state, caller.clone(), id, update).await {
-            Ok(_) => return Ok(done(&format!("/sla/{id}"), "Saved")),
-            Err(e) => form.absorb(e)?,
-        },
+    if form
+        .outcome(service::sla::edit(&state, &caller, id, update).await)?
+        .is_some()
+    {
+        return Ok(done(&format!("/sla/{id}"), "Saved"));
     }
     sla_page(&req, &caller, &state, id, form, StatusCode::UNPROCESSABLE_ENTITY).await
 }
@@ -373,36 +430,36 @@ pub async fn sla_step(
     path: web::Path<(i32, String)>,
     body: web::Bytes,
 ) -> PageResult {
-    // The role depends on the step, checked below.
+    // The role depends on the step: the operation checks it.
     let (caller, f) = forms::accept_signed::<StepForm>(&req, caller, &body)?;
     let (id, action) = path.into_inner();
-    let (action, notice) = match action.as_str() {
-        "submit" => (SlaAction::Submit, "Submitted for review"),
-        "approve" => (SlaAction::Approve, "Agreed"),
-        "reject" => (SlaAction::Reject, "Sent back to draft"),
-        "sign-off" => (SlaAction::SignOff, "Signed off"),
+    let (step, notice) = match action.as_str() {
+        "submit" => (SlaStep::Submit, "Submitted for review"),
+        "approve" => (SlaStep::Approve, "Agreed"),
+        "reject" => (
+            SlaStep::Reject(RejectSla {
+                comment: f.comment.unwrap_or_default(),
+            }),
+            "Sent back to draft",
+        ),
+        "sign-off" => (SlaStep::SignOff, "Signed off"),
         _ => return Err(PageError(AppError::NotFound("action"))),
     };
-    if action == SlaAction::SignOff {
-        allowed::<SignSla>(&caller)?;
-    } else {
-        allowed::<ManageSla>(&caller)?;
-    }
-    let comment = f.comment.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
-    if action == SlaAction::Reject && comment.is_none() {
-        let mut form = FormState::default();
-        form.add("comment", "say what needs to change");
-        return sla_page(&req, &caller, &state, id, form, StatusCode::UNPROCESSABLE_ENTITY).await;
-    }
-    match crate::api::sla::apply(&state, caller.clone(), id, action, comment).await {
+    let signing = matches!(step, SlaStep::SignOff);
+    match service::sla::step(&state, &caller, id, step).await {
         Ok(view) => {
             // A stakeholder goes back to their segment's page.
-            let to = if action == SlaAction::SignOff {
+            let to = if signing {
                 format!("/segments/{}", view.segment_id)
             } else {
                 format!("/sla/{id}")
             };
             Ok(done(&to, notice))
+        }
+        Err(e @ AppError::Invalid { .. }) => {
+            let mut form = FormState::default();
+            form.absorb(e)?;
+            sla_page(&req, &caller, &state, id, form, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(AppError::Conflict { message, .. }) => {
             let form = FormState {

@@ -4,10 +4,15 @@
 //! Everything works without JavaScript.
 
 pub mod admin;
-pub mod facilitator;
+pub mod docs;
 pub mod forms;
+pub mod imports;
+pub mod kano;
 pub mod leadership;
-pub mod session;
+pub mod paging;
+pub mod requirements;
+pub mod sessions;
+pub mod sign_in;
 pub mod stakeholder;
 
 use actix_web::http::{header, StatusCode};
@@ -26,7 +31,7 @@ const STYLESHEET: &str = include_str!("../../templates/pages/app.css");
 /// for the `Allow` header of a 405.
 macro_rules! pages {
     ($($method:ident $path:literal => $handler:path;)*) => {
-        /// Page routes; registered by `api::routes` beside the API.
+        /// Page routes; registered by `crate::routes` beside the API.
         pub fn routes(cfg: &mut web::ServiceConfig) {
             $(cfg.route($path, web::$method().to($handler));)*
         }
@@ -38,18 +43,22 @@ macro_rules! pages {
 pages! {
     get "/" => home;
     get "/static/app.css" => stylesheet;
-    get "/docs" => crate::api::openapi::docs_root;
-    get "/docs/{file:.*}" => crate::api::openapi::docs;
-    get "/login" => session::login_page;
-    post "/login" => session::login;
-    post "/logout" => session::logout;
-    get "/sessions" => facilitator::sessions;
-    post "/sessions" => facilitator::create_session;
-    get "/sessions/{id}" => facilitator::session;
-    post "/sessions/{id}/findings" => facilitator::add_findings;
-    get "/imports" => facilitator::import_page;
-    post "/imports" => facilitator::import;
-    get "/kano" => facilitator::kano;
+    get "/docs" => docs::docs_root;
+    get "/docs/{file:.*}" => docs::docs;
+    get "/login" => sign_in::login_page;
+    post "/login" => sign_in::login;
+    post "/logout" => sign_in::logout;
+    get "/sessions" => sessions::sessions;
+    post "/sessions" => sessions::create_session;
+    get "/sessions/{id}" => sessions::session;
+    post "/sessions/{id}/findings" => sessions::add_findings;
+    get "/imports" => imports::import_page;
+    post "/imports" => imports::import;
+    get "/kano" => kano::kano;
+    get "/requirements" => requirements::list;
+    post "/requirements" => requirements::create;
+    get "/requirements/{id}" => requirements::edit_page;
+    post "/requirements/{id}" => requirements::update;
     get "/segments/{id}" => stakeholder::value_proposition;
     get "/sla/{id}" => leadership::sla;
     post "/sla/{id}" => leadership::edit_sla;
@@ -134,6 +143,10 @@ impl ResponseError for PageError {
                 "There is nothing here, or it is not yours to see.".to_owned(),
             ),
             AppError::Forbidden => ("Not allowed".to_owned(), "Your role does not allow this.".to_owned()),
+            AppError::MethodNotAllowed { .. } => (
+                "Not here".to_owned(),
+                "This address does not take that kind of request; follow a link or a button instead.".to_owned(),
+            ),
             AppError::Internal(_) | AppError::Unavailable(_) => (
                 "Something went wrong".to_owned(),
                 "Please try again in a moment.".to_owned(),
@@ -143,15 +156,36 @@ impl ResponseError for PageError {
                 other.to_string(),
             ),
         };
-        let body = format!(
-            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t} · kanogap</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main class=\"narrow\"><h1>{t}</h1><p>{m}</p><p><a href=\"/\">Back to kanogap</a></p></main></body></html>",
-            t = escape(&title),
-            m = escape(&message)
-        );
-        HttpResponse::build(status)
-            .content_type("text/html; charset=utf-8")
-            .body(body)
+        let mut response = message_page(status, &title, &message);
+        if let AppError::MethodNotAllowed { allow } = &self.0 {
+            if let Ok(value) = header::HeaderValue::from_str(allow) {
+                response.headers_mut().insert(header::ALLOW, value);
+            }
+        }
+        response
     }
+}
+
+/// A short page with a title and one message, in the site's style.
+fn message_page(status: StatusCode, title: &str, message: &str) -> HttpResponse {
+    let body = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t} · kanogap</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main class=\"narrow\"><h1>{t}</h1><p>{m}</p><p><a href=\"/\">Back to kanogap</a></p></main></body></html>",
+        t = escape(title),
+        m = escape(message)
+    );
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body)
+}
+
+/// The page for a server fault: the request id to quote, never the fault itself.
+pub fn fault_page(status: StatusCode, request_id: Option<&str>) -> HttpResponse {
+    let message = match request_id {
+        Some(id) => format!("Please try again in a moment. If it keeps happening, quote request id {id}."),
+        None => "Please try again in a moment.".to_owned(),
+    };
+    message_page(status, "Something went wrong", &message)
 }
 
 pub type PageResult = Result<HttpResponse, PageError>;
@@ -161,18 +195,15 @@ pub fn signed_in(caller: Option<Caller>) -> Result<Caller, PageError> {
     caller.ok_or(PageError(AppError::Unauthorized))
 }
 
-/// Whether the role table lets the caller do what `P` guards.
-pub fn may<P: crate::auth::policy::Policy>(caller: &Caller) -> bool {
-    P::ROLES.contains(&caller.role)
+/// Whether the role table lets the caller do what `P` guards (to show or hide a form; the
+/// operation behind it checks again).
+pub fn may<P: crate::access::Policy>(caller: &Caller) -> bool {
+    caller.may::<P>()
 }
 
 /// 403 unless the role table lets the caller do what `P` guards.
-pub fn allowed<P: crate::auth::policy::Policy>(caller: &Caller) -> Result<(), PageError> {
-    if may::<P>(caller) {
-        Ok(())
-    } else {
-        Err(PageError(AppError::Forbidden))
-    }
+pub fn allowed<P: crate::access::Policy>(caller: &Caller) -> Result<(), PageError> {
+    Ok(caller.authorize::<P>()?)
 }
 
 #[derive(Serialize)]
@@ -202,15 +233,18 @@ pub fn frame(req: &HttpRequest, caller: &Caller, title: impl Into<String>) -> Fr
             links.push(("/dashboard".into(), "Gap report"));
             links.push(("/sessions".into(), "Sessions"));
             links.push(("/kano".into(), "Kano results"));
+            links.push(("/requirements".into(), "Requirements"));
         }
         Role::Leadership => {
             links.push(("/dashboard".into(), "Gap report"));
             links.push(("/kano".into(), "Kano results"));
+            links.push(("/requirements".into(), "Requirements"));
         }
         Role::Facilitator => {
             links.push(("/sessions".into(), "Sessions"));
             links.push(("/imports".into(), "Questionnaire upload"));
             links.push(("/kano".into(), "Kano results"));
+            links.push(("/requirements".into(), "Requirements"));
             links.push(("/dashboard".into(), "Gap report"));
         }
         Role::Stakeholder => {
@@ -240,7 +274,7 @@ pub fn frame(req: &HttpRequest, caller: &Caller, title: impl Into<String>) -> Fr
                 label,
             })
             .collect(),
-        csrf: session::csrf_token(req).unwrap_or_default(),
+        csrf: sign_in::csrf_token(req).unwrap_or_default(),
         notice,
     }
 }

@@ -5,9 +5,10 @@ use actix_web::{web, HttpRequest};
 use serde::Serialize;
 
 use super::{frame, may, render, signed_in, PageResult};
-use crate::auth::policy::SignSla;
+use crate::access::SignSla;
 use crate::auth::Caller;
 use crate::render::value_proposition::ValueProposition;
+use crate::service;
 use crate::state::AppState;
 
 #[derive(Serialize)]
@@ -26,14 +27,11 @@ pub async fn value_proposition(
     id: web::Path<i32>,
 ) -> PageResult {
     let caller = signed_in(caller)?;
-    let vp = crate::api::reports::load_value_proposition(&state, &caller, id.into_inner()).await?;
+    let vp = service::reports::value_proposition(&state, &caller, id.into_inner()).await?;
     let mut signed_by_me = false;
     if let Some(sla) = &vp.sla {
-        let (sla_id, me) = (sla.id, caller.id);
-        signed_by_me = state
-            .db
-            .run(move |c| Ok(crate::db::sla::signoffs(c, sla_id)?.iter().any(|s| s.user_id == me)))
-            .await?;
+        let (view, _) = service::sla::get(&state, &caller, sla.id).await?;
+        signed_by_me = view.signoffs.iter().any(|s| s.user_id == caller.id);
     }
     let awaiting = vp
         .sla

@@ -160,6 +160,32 @@ async fn a_wrong_method_gets_405_with_the_methods_the_path_has() {
         let (status, body, headers) = send(&app, Some(&app.admin), &Req::new(method.clone(), path)).await;
         assert_eq!(status, 405, "{method} {path}");
         assert_eq!(headers.get("allow").unwrap(), allow, "{method} {path}");
-        assert_eq!(json(&body)["error"]["code"], "method_not_allowed");
+        if path.starts_with("/api/") {
+            assert_eq!(json(&body)["error"]["code"], "method_not_allowed");
+        } else {
+            // Page paths answer a browser with a page.
+            let kind = headers.get("content-type").unwrap().to_str().unwrap();
+            assert!(kind.starts_with("text/html"), "{method} {path}: {kind}");
+        }
+    }
+}
+
+#[actix_web::test]
+async fn page_paths_answer_browsers_with_pages_and_api_paths_with_json() {
+    let app = spawn_app().await;
+    let cases = [
+        (Method::GET, "/sla", 405, "text/html"),
+        (Method::GET, "/no/such/page", 404, "text/html"),
+        (Method::GET, "/api/v1/no-such-thing", 404, "application/json"),
+        (Method::PUT, "/api/v1/segments", 405, "application/json"),
+    ];
+    for (method, path, status, kind) in cases {
+        let (got, body, headers) = send(&app, Some(&app.admin), &Req::new(method.clone(), path)).await;
+        assert_eq!(got, status, "{method} {path}");
+        let got_kind = headers.get("content-type").unwrap().to_str().unwrap();
+        assert!(got_kind.starts_with(kind), "{method} {path}: {got_kind}");
+        if kind == "text/html" {
+            assert!(String::from_utf8_lossy(&body).contains("<h1>"), "{method} {path}");
+        }
     }
 }

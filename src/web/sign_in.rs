@@ -9,6 +9,7 @@ use super::{redirect, PageError, PageResult};
 use crate::auth::caller::SESSION_COOKIE;
 use crate::auth::Caller;
 use crate::error::AppError;
+use crate::service::{self, auth::TokenRequest};
 use crate::state::AppState;
 
 pub const CSRF_COOKIE: &str = "kanogap_csrf";
@@ -24,14 +25,9 @@ pub fn csrf_token(req: &HttpRequest) -> Option<String> {
 /// set. 403 otherwise.
 pub fn check_csrf(req: &HttpRequest, submitted: Option<&str>) -> Result<(), PageError> {
     match (csrf_token(req), submitted) {
-        (Some(cookie), Some(field)) if constant_time_eq(cookie.as_bytes(), field.as_bytes()) => Ok(()),
+        (Some(cookie), Some(field)) if crate::auth::constant_time_eq(cookie.as_bytes(), field.as_bytes()) => Ok(()),
         _ => Err(PageError(AppError::Forbidden)),
     }
-}
-
-/// Compares secrets without leaking, through timing, how much of them matched.
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 fn cookie<'a>(state: &AppState, name: &'a str, value: String, max_age_secs: i64) -> Cookie<'a> {
@@ -95,18 +91,18 @@ pub async fn login(req: HttpRequest, state: web::Data<AppState>, form: web::Form
     let form = form.into_inner();
     check_csrf(&req, form.csrf.as_deref())?;
     let csrf = csrf_token(&req).unwrap_or_default();
-    let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
-    match crate::api::auth::login(&state, &form.email, form.password, &address).await {
+    let address = crate::auth::client_address(&req);
+    let credentials = TokenRequest {
+        email: form.email.clone(),
+        password: form.password,
+    };
+    match service::auth::sign_in(&state, &state.throttle, credentials, &address).await {
         Ok(user_id) => {
             let token = state
                 .tokens
                 .issue(user_id)
                 .map_err(|e| AppError::internal(format!("cannot sign token: {e}")))?;
-            let caller = state
-                .db
-                .run(move |c| crate::db::users::load_caller(c, user_id))
-                .await?
-                .ok_or(AppError::Unauthorized)?;
+            let caller = service::auth::caller(&state, user_id).await?;
             // A fresh CSRF token for the signed-in session.
             let fresh = Alphanumeric.sample_string(&mut rand::rngs::OsRng, 40);
             Ok(HttpResponse::SeeOther()
@@ -125,7 +121,7 @@ pub async fn login(req: HttpRequest, state: web::Data<AppState>, form: web::Form
                 retry_after_secs.div_ceil(60)
             )),
         ),
-        Err(AppError::Invalid { .. }) => login_html(
+        Err(AppError::WrongPassword | AppError::Invalid { .. }) => login_html(
             &state,
             actix_web::http::StatusCode::UNAUTHORIZED,
             csrf,

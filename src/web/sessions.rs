@@ -1,35 +1,33 @@
-//! Facilitators' pages: sessions and their findings, questionnaire uploads, Kano results.
+//! Facilitators' pages for sessions: the list with a form for a new one, and a session with its
+//! findings and a form to record several at once.
 
-use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest};
-use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
 use super::forms::{self, optional_text, FormState};
-use super::session::check_csrf;
-use super::{allowed, done, frame, may, render, render_status, signed_in, PageError, PageResult};
-use crate::api::findings::CreateFinding;
-use crate::api::requirements::CreateRequirement;
-use crate::api::sessions::CreateSession;
-use crate::auth::policy::{ManageFindings, ManageRequirements, ManageResponses, ManageSessions};
+use super::paging::{pager, PageQuery, Pager, EVERY};
+use super::{done, frame, may, render_status, signed_in, PageResult};
+use crate::access::{ManageFindings, ManageRequirements, ManageSessions};
 use crate::auth::Caller;
-use crate::db::findings::{Finding, FindingFilter};
+use crate::db::findings::Finding;
 use crate::db::requirements::Requirement;
 use crate::db::segments::Segment;
 use crate::db::service_areas::ServiceArea;
 use crate::db::sessions::Session;
-use crate::db::{findings, requirements, segments, service_areas, sessions, Page, Scope};
+use crate::db::Page;
 use crate::domain::terms::{FindingCategory, SessionKind};
 use crate::error::AppError;
-use crate::import::layout::RowError;
+use crate::service;
+use crate::service::findings::{FindingFilter, FindingRequirement, SessionFinding};
+use crate::service::requirements::{CreateRequirement, RequirementFilter};
+use crate::service::sessions::{CreateSession, SessionFilter};
 use crate::state::AppState;
-
-const ALL: Page = Page { limit: 500, offset: 0 };
 
 #[derive(Serialize)]
 struct SessionsPage {
     sessions: Vec<Session>,
+    pager: Pager,
     segments: Vec<Segment>,
     kinds: Vec<&'static str>,
     can_create: bool,
@@ -41,22 +39,16 @@ async fn sessions_page(
     req: &HttpRequest,
     caller: &Caller,
     state: &AppState,
+    page: Page,
     form: FormState,
     checked: Vec<String>,
     status: StatusCode,
 ) -> PageResult {
-    let scope = caller.scope();
-    let (list, segs) = state
-        .db
-        .run(move |c| {
-            Ok((
-                sessions::list(c, &scope, None, ALL)?.0,
-                segments::list(c, &scope, ALL)?.0,
-            ))
-        })
-        .await?;
+    let list = service::sessions::list(state, caller, SessionFilter::default(), page).await?;
+    let segs = service::segments::list(state, caller, EVERY).await?.items;
     let data = SessionsPage {
-        sessions: list,
+        pager: pager("/sessions", page, list.items.len(), list.total),
+        sessions: list.items,
         segments: segs,
         kinds: SessionKind::ALL.iter().map(|k| k.as_str()).collect(),
         can_create: may::<ManageSessions>(caller),
@@ -67,13 +59,18 @@ async fn sessions_page(
 }
 
 /// `GET /sessions`
-pub async fn sessions(req: HttpRequest, caller: Option<Caller>, state: web::Data<AppState>) -> PageResult {
+pub async fn sessions(
+    req: HttpRequest,
+    caller: Option<Caller>,
+    state: web::Data<AppState>,
+    q: web::Query<PageQuery>,
+) -> PageResult {
     let caller = signed_in(caller)?;
     let form = FormState::new([
         ("kind", "focus_group".to_owned()),
         ("held_on", chrono::Utc::now().format("%Y-%m-%d").to_string()),
     ]);
-    sessions_page(&req, &caller, &state, form, Vec::new(), StatusCode::OK).await
+    sessions_page(&req, &caller, &state, q.page(), form, Vec::new(), StatusCode::OK).await
 }
 
 #[derive(Deserialize)]
@@ -122,10 +119,7 @@ pub async fn create_session(
             facilitator: optional_text(&f.facilitator),
             notes: optional_text(&f.notes),
         };
-        if let Some(session) = form
-            .submit(&state, &caller, body, crate::api::sessions::create_tx)
-            .await?
-        {
+        if let Some(session) = form.outcome(service::sessions::create(&state, &caller, body).await)? {
             return Ok(done(&format!("/sessions/{}", session.id), "Session saved"));
         }
     }
@@ -133,6 +127,7 @@ pub async fn create_session(
         &req,
         &caller,
         &state,
+        PageQuery::default().page(),
         form,
         f.segment_ids,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -191,26 +186,23 @@ async fn session_page(
     error: Option<String>,
     status: StatusCode,
 ) -> PageResult {
-    let scope = caller.scope();
-    let (session, found, reqs, segs, areas) = state
-        .db
-        .run(move |c| {
-            let session = sessions::get(c, id, &scope)?;
-            let filter = FindingFilter {
-                session_id: Some(id),
-                ..Default::default()
-            };
-            let found = findings::list(c, &scope, &filter, ALL)?.0;
-            let reqs = requirements::list(c, &scope, None, ALL)?.0;
-            let segs: Vec<Segment> = segments::list(c, &scope, ALL)?
-                .0
-                .into_iter()
-                .filter(|s| session.segment_ids.contains(&s.id))
-                .collect();
-            let areas = service_areas::list(c, ALL)?.0;
-            Ok((session, found, reqs, segs, areas))
-        })
-        .await?;
+    let session = service::sessions::get(state, caller, id).await?;
+    let filter = FindingFilter {
+        session_id: Some(id),
+        ..Default::default()
+    };
+    // A session's findings are few; every one is shown.
+    let found = service::findings::list(state, caller, filter, EVERY).await?.items;
+    let reqs = service::requirements::list(state, caller, RequirementFilter::default(), EVERY)
+        .await?
+        .items;
+    let segs: Vec<Segment> = service::segments::list(state, caller, EVERY)
+        .await?
+        .items
+        .into_iter()
+        .filter(|s| session.segment_ids.contains(&s.id))
+        .collect();
+    let areas = service::service_areas::list(state, caller, EVERY).await?.items;
     let key_of = |id: i32| {
         reqs.iter()
             .find(|r| r.id == id)
@@ -417,42 +409,39 @@ pub async fn add_findings(
         )
         .await;
     }
-    let who = caller.clone();
-    let saved = state
-        .db
-        .write(move |c| {
-            sessions::get(c, session_id, &who.scope())?;
-            let mut n = 0;
-            for (i, existing, new_requirement, segment_id, category, importance, note) in planned {
-                let requirement_id = match (existing, new_requirement) {
-                    (Some(id), _) => id,
-                    (None, Some(body)) => {
-                        crate::api::requirements::create_tx(c, &who, body)
-                            .map_err(|e| row_error(i, e))?
-                            .id
-                    }
-                    (None, None) => continue,
+    let findings = planned
+        .into_iter()
+        .filter_map(
+            |(i, existing, new_requirement, segment_id, category, importance, note)| {
+                let requirement = match (existing, new_requirement) {
+                    (Some(id), _) => FindingRequirement::Existing(id),
+                    (None, Some(input)) => FindingRequirement::New(input),
+                    (None, None) => return None,
                 };
-                let body = CreateFinding {
-                    requirement_id,
-                    segment_id,
-                    session_id: Some(session_id),
-                    category,
-                    importance,
-                    note,
-                };
-                crate::api::findings::create_tx(c, &who, body).map_err(|e| row_error(i, e))?;
-                n += 1;
-            }
-            Ok(n)
-        })
-        .await;
+                Some((
+                    i + 1,
+                    SessionFinding {
+                        requirement,
+                        segment_id,
+                        category,
+                        importance,
+                        note,
+                    },
+                ))
+            },
+        )
+        .collect();
+    let saved = service::findings::record_session_findings(&state, &caller, session_id, findings).await;
     match saved {
         Ok(n) => Ok(done(
             &format!("/sessions/{session_id}"),
             &format!("{n} finding(s) saved"),
         )),
-        Err(AppError::Invalid { message, .. }) | Err(AppError::Conflict { message, .. }) => {
+        Err(
+            AppError::Invalid { message, .. }
+            | AppError::Conflict { message, .. }
+            | AppError::Duplicate { message, .. },
+        ) => {
             session_page(
                 &req,
                 &caller,
@@ -466,225 +455,4 @@ pub async fn add_findings(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-/// Names the row in a refusal from the shared rules.
-fn row_error(i: usize, e: AppError) -> AppError {
-    match e {
-        AppError::Invalid {
-            status,
-            code,
-            message,
-            fields,
-        } => AppError::Invalid {
-            status,
-            code,
-            message: format!("Row {}: {message}", i + 1),
-            fields,
-        },
-        AppError::Conflict { code, message } => AppError::Conflict {
-            code,
-            message: format!("Row {}: {message}", i + 1),
-        },
-        other => other,
-    }
-}
-
-#[derive(Serialize)]
-struct ImportPage {
-    sessions: Vec<Session>,
-    imported: Option<u64>,
-    rows: Vec<RowError>,
-    error: Option<String>,
-}
-
-async fn import_view(
-    req: &HttpRequest,
-    caller: &Caller,
-    state: &AppState,
-    imported: Option<u64>,
-    rows: Vec<RowError>,
-    error: Option<String>,
-    status: StatusCode,
-) -> PageResult {
-    let scope = caller.scope();
-    let list = state
-        .db
-        .run(move |c| Ok(sessions::list(c, &scope, None, ALL)?.0))
-        .await?;
-    let data = ImportPage {
-        sessions: list,
-        imported,
-        rows,
-        error,
-    };
-    render_status(
-        state,
-        status,
-        "import",
-        &frame(req, caller, "Questionnaire upload"),
-        &data,
-    )
-}
-
-/// `GET /imports`
-pub async fn import_page(req: HttpRequest, caller: Option<Caller>, state: web::Data<AppState>) -> PageResult {
-    let caller = signed_in(caller)?;
-    allowed::<ManageResponses>(&caller)?;
-    import_view(&req, &caller, &state, None, Vec::new(), None, StatusCode::OK).await
-}
-
-/// `POST /imports` (multipart: csrf, session_id, file): the API's import, all or nothing.
-pub async fn import(
-    req: HttpRequest,
-    caller: Option<Caller>,
-    state: web::Data<AppState>,
-    mut parts: Multipart,
-) -> PageResult {
-    let caller = signed_in(caller)?;
-    allowed::<ManageResponses>(&caller)?;
-    let mut csrf = None;
-    let mut session_id = None;
-    let mut file = None;
-    while let Some(part) = parts.next().await {
-        let mut part = part.map_err(|e| PageError(AppError::bad_request("invalid_form", e.to_string(), None)))?;
-        let name = part
-            .content_disposition()
-            .and_then(|d| d.get_name())
-            .unwrap_or("")
-            .to_owned();
-        match name.as_str() {
-            "file" => {
-                // The CSRF field comes first in the form; refuse before reading the upload.
-                check_csrf(&req, csrf.as_deref())?;
-                file = Some(crate::api::imports::spool(&mut part, None, state.csv_limit_bytes).await?);
-            }
-            _ => {
-                let mut text = Vec::new();
-                while let Some(chunk) = part.next().await {
-                    let chunk =
-                        chunk.map_err(|e| PageError(AppError::bad_request("invalid_form", e.to_string(), None)))?;
-                    if text.len() + chunk.len() > 4096 {
-                        return Err(PageError(AppError::PayloadTooLarge { limit: 4096 }));
-                    }
-                    text.extend_from_slice(&chunk);
-                }
-                let text = String::from_utf8_lossy(&text).trim().to_owned();
-                match name.as_str() {
-                    "csrf" => csrf = Some(text),
-                    "session_id" => session_id = text.parse::<i32>().ok(),
-                    _ => {}
-                }
-            }
-        }
-    }
-    check_csrf(&req, csrf.as_deref())?;
-    let Some(file) = file else {
-        return import_view(
-            &req,
-            &caller,
-            &state,
-            None,
-            Vec::new(),
-            Some("Choose a CSV file.".into()),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    };
-    match crate::api::imports::import_file(&state, caller.clone(), file, session_id).await {
-        Ok(summary) => {
-            import_view(
-                &req,
-                &caller,
-                &state,
-                Some(summary.imported),
-                Vec::new(),
-                None,
-                StatusCode::OK,
-            )
-            .await
-        }
-        Err(AppError::RowsInvalid { rows, total }) => {
-            let message = format!("{total} problem(s) in the file; nothing was imported.");
-            import_view(
-                &req,
-                &caller,
-                &state,
-                None,
-                rows,
-                Some(message),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e @ (AppError::Invalid { .. } | AppError::PayloadTooLarge { .. })) => {
-            import_view(
-                &req,
-                &caller,
-                &state,
-                None,
-                Vec::new(),
-                Some(e.to_string()),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-#[derive(Deserialize)]
-pub struct KanoQuery {
-    segment_id: Option<i32>,
-}
-
-#[derive(Serialize)]
-struct KanoPage {
-    segments: Vec<Segment>,
-    segment_id: Option<i32>,
-    items: Vec<crate::api::kano::KanoView>,
-    chart: String,
-}
-
-/// `GET /kano?segment_id=`: the Kano results table and diagram of a segment.
-pub async fn kano(
-    req: HttpRequest,
-    caller: Option<Caller>,
-    state: web::Data<AppState>,
-    q: web::Query<KanoQuery>,
-) -> PageResult {
-    let caller = signed_in(caller)?;
-    let scope = caller.scope();
-    let segment_id = q.segment_id;
-    let (segs, items, title) = state
-        .db
-        .run(move |c| {
-            let segs = segments::list(c, &scope, ALL)?.0;
-            let selection = crate::api::kano::selection(c, &scope, segment_id)?;
-            let tallies = crate::db::responses::tallies(c, &selection, None)?;
-            let items = crate::api::kano::views(c, &selection, tallies)?;
-            let title = match segment_id {
-                Some(id) => segments::get(c, id, &Scope::All)?.name,
-                None => "all segments".into(),
-            };
-            Ok((segs, items, title))
-        })
-        .await?;
-    let points: Vec<crate::render::kano_chart::ChartPoint> = items
-        .iter()
-        .filter_map(|v| {
-            Some(crate::render::kano_chart::ChartPoint {
-                label: v.requirement_key.clone(),
-                x: v.worse?.abs(),
-                y: v.better?,
-            })
-        })
-        .collect();
-    let data = KanoPage {
-        segments: segs,
-        segment_id,
-        chart: crate::render::kano_chart::render(&format!("Kano diagram: {title}"), &points),
-        items,
-    };
-    render(&state, "kano", &frame(&req, &caller, "Kano results"), &data)
 }

@@ -1,0 +1,90 @@
+//! The one place both front ends meet: the pages' and the API's route tables registered side by
+//! side, and the answer for a path or method neither has: JSON on API paths, a page elsewhere.
+
+use actix_web::dev::ResourceDef;
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+
+use crate::error::AppError;
+
+/// Every route of the service.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    crate::web::routes(cfg);
+    crate::api::routes(cfg);
+}
+
+/// Paths whose answers are JSON for programs; everything else is a page for people.
+pub fn is_api_path(path: &str) -> bool {
+    path.starts_with("/api/") || path == "/api" || path == "/health" || path == "/metrics"
+}
+
+/// An error as the path's audience reads it.
+pub fn error_response(path: &str, error: AppError) -> HttpResponse {
+    if is_api_path(path) {
+        error.error_response()
+    } else {
+        crate::web::PageError(error).error_response()
+    }
+}
+
+/// Unknown paths (404) and methods (405 with `Allow`).
+pub async fn not_found(req: HttpRequest) -> HttpResponse {
+    tracing::debug!(path = req.path(), "no route");
+    error_response(req.path(), unrouted(req.path()))
+}
+
+/// 404, or 405 with the methods the path has.
+pub fn unrouted(path: &str) -> AppError {
+    let allow = allowed_methods(path);
+    if allow.is_empty() {
+        AppError::NotFound("route")
+    } else {
+        AppError::MethodNotAllowed {
+            allow: allow.join(", "),
+        }
+    }
+}
+
+/// The methods served on a path, for the `Allow` header of a 405; empty for an unknown path.
+/// The API's come from its spec, the pages' from their table.
+pub fn allowed_methods(path: &str) -> Vec<String> {
+    static ROUTES: std::sync::OnceLock<Vec<(ResourceDef, String)>> = std::sync::OnceLock::new();
+    let routes = ROUTES.get_or_init(|| {
+        let pages = crate::web::PAGES
+            .iter()
+            .map(|(path, method)| (path.to_string(), method.to_ascii_uppercase()));
+        let api = crate::api::openapi::api_operations()
+            .into_iter()
+            .map(|(path, method)| (path, method.to_owned()));
+        api.chain(pages)
+            .map(|(path, method)| (ResourceDef::new(path), method))
+            .collect()
+    });
+    let mut methods: Vec<String> = routes
+        .iter()
+        .filter(|(def, _)| def.is_match(path))
+        .map(|(_, method)| method.clone())
+        .collect();
+    methods.sort();
+    methods.dedup();
+    methods
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_and_page_paths_are_told_apart() {
+        assert!(is_api_path("/api/v1/segments"));
+        assert!(is_api_path("/health"));
+        assert!(!is_api_path("/sla"));
+        assert!(!is_api_path("/apiary"));
+    }
+
+    #[test]
+    fn a_page_path_with_the_wrong_method_lists_its_methods() {
+        assert_eq!(allowed_methods("/sla"), vec!["POST".to_owned()]);
+        assert!(matches!(unrouted("/sla"), AppError::MethodNotAllowed { .. }));
+        assert!(matches!(unrouted("/no/such/page"), AppError::NotFound(_)));
+    }
+}
