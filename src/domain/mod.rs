@@ -5,4 +5,5 @@ pub mod classification;
 pub mod gap;
 pub mod kano;
 pub mod sla;
+pub mod stats;
 pub mod terms;
