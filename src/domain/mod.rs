@@ -2,8 +2,10 @@
 //! plain values; no I/O and no framework types, so it is tested like a library.
 
 pub mod classification;
+pub mod complaint_stats;
 pub mod gap;
 pub mod kano;
+pub mod satisfaction;
 pub mod sla;
 pub mod stats;
 pub mod terms;
