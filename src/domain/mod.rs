@@ -1,6 +1,7 @@
 //! The functional core: the words of the method and the rules over them. Pure functions over
 //! plain values; no I/O and no framework types, so it is tested like a library.
 
+pub mod business_time;
 pub mod classification;
 pub mod complaint_stats;
 pub mod gap;
