@@ -6,6 +6,7 @@ pub mod classification;
 pub mod complaint_stats;
 pub mod gap;
 pub mod kano;
+pub mod kano_waves;
 pub mod satisfaction;
 pub mod sla;
 pub mod stats;
