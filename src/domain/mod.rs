@@ -1,8 +1,13 @@
 //! The functional core: the words of the method and the rules over them. Pure functions over
 //! plain values; no I/O and no framework types, so it is tested like a library.
 
+pub mod business_time;
 pub mod classification;
+pub mod complaint_stats;
 pub mod gap;
 pub mod kano;
+pub mod kano_waves;
+pub mod satisfaction;
 pub mod sla;
+pub mod stats;
 pub mod terms;
