@@ -161,13 +161,13 @@ pub async fn update(ctx: &Context, caller: &Caller, id: i32, input: UpdateAssess
 
 pub async fn delete(ctx: &Context, caller: &Caller, id: i32) -> Result<(), AppError> {
     caller.authorize::<ManageAssessments>()?;
-    let caller = caller.clone();
-    ctx.db
-        .write(move |c| {
-            let assessment = assessments::get(c, id, &Scope::All)?;
-            assessments::delete(c, id)?;
-            record_object(c, &caller, "delete", "assessment", id, &assessment)?;
-            Ok(())
-        })
-        .await
+    super::delete_audited(
+        ctx,
+        caller,
+        "assessment",
+        id,
+        |c, id| assessments::get(c, id, &Scope::All),
+        assessments::delete,
+    )
+    .await
 }

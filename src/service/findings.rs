@@ -195,13 +195,13 @@ pub async fn update(ctx: &Context, caller: &Caller, id: i32, input: UpdateFindin
 
 pub async fn delete(ctx: &Context, caller: &Caller, id: i32) -> Result<(), AppError> {
     caller.authorize::<ManageFindings>()?;
-    let caller = caller.clone();
-    ctx.db
-        .write(move |c| {
-            let finding = findings::get(c, id, &Scope::All)?;
-            findings::delete(c, id)?;
-            record_object(c, &caller, "delete", "finding", id, &finding)?;
-            Ok(())
-        })
-        .await
+    super::delete_audited(
+        ctx,
+        caller,
+        "finding",
+        id,
+        |c, id| findings::get(c, id, &Scope::All),
+        findings::delete,
+    )
+    .await
 }

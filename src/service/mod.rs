@@ -26,6 +26,7 @@ use std::sync::Arc;
 
 use validator::{Validate, ValidationError};
 
+use crate::access::Caller;
 use crate::db::{Db, DbConnection};
 use crate::error::AppError;
 use crate::metrics::Metrics;
@@ -49,6 +50,32 @@ impl Context {
             metrics: Metrics::default(),
         })
     }
+}
+
+/// Deletes an object: read first (404 when it is not there), removed, and audited with a
+/// snapshot of what it was, in one transaction. The caller is authorized by the operation.
+pub(crate) async fn delete_audited<T, G, D>(
+    ctx: &Context,
+    caller: &Caller,
+    object_type: &'static str,
+    id: i32,
+    get: G,
+    delete: D,
+) -> Result<(), AppError>
+where
+    T: serde::Serialize,
+    G: FnOnce(&mut DbConnection, i32) -> Result<T, AppError> + Send + 'static,
+    D: FnOnce(&mut DbConnection, i32) -> diesel::QueryResult<usize> + Send + 'static,
+{
+    let caller = caller.clone();
+    ctx.db
+        .write(move |c| {
+            let object = get(c, id)?;
+            delete(c, id)?;
+            crate::db::audit::record_object(c, &caller, "delete", object_type, id, &object)?;
+            Ok(())
+        })
+        .await
 }
 
 /// Checks an input against its rules (422 naming the fields).

@@ -180,13 +180,13 @@ pub async fn update(
 /// Refused with 409 `in_use` while findings or assessments refer to it.
 pub async fn delete(ctx: &Context, caller: &Caller, id: i32) -> Result<(), AppError> {
     caller.authorize::<ManageRequirements>()?;
-    let caller = caller.clone();
-    ctx.db
-        .write(move |c| {
-            let requirement = requirements::get(c, id, &Scope::All)?;
-            requirements::delete(c, id)?;
-            record_object(c, &caller, "delete", "requirement", id, &requirement)?;
-            Ok(())
-        })
-        .await
+    super::delete_audited(
+        ctx,
+        caller,
+        "requirement",
+        id,
+        |c, id| requirements::get(c, id, &Scope::All),
+        requirements::delete,
+    )
+    .await
 }

@@ -134,13 +134,13 @@ pub async fn update(ctx: &Context, caller: &Caller, id: i32, input: UpdateSegmen
 /// Refused with 409 `in_use` while stakeholders, sessions, findings or assessments refer to it.
 pub async fn delete(ctx: &Context, caller: &Caller, id: i32) -> Result<(), AppError> {
     caller.authorize::<ManageSegments>()?;
-    let caller = caller.clone();
-    ctx.db
-        .write(move |c| {
-            let segment = segments::get(c, id, &Scope::All)?;
-            segments::delete(c, id)?;
-            record_object(c, &caller, "delete", "segment", id, &segment)?;
-            Ok(())
-        })
-        .await
+    super::delete_audited(
+        ctx,
+        caller,
+        "segment",
+        id,
+        |c, id| segments::get(c, id, &Scope::All),
+        segments::delete,
+    )
+    .await
 }

@@ -86,13 +86,13 @@ pub async fn update(
 /// Refused with 409 `in_use` while requirements belong to it.
 pub async fn delete(ctx: &Context, caller: &Caller, id: i32) -> Result<(), AppError> {
     caller.authorize::<AdminOnly>()?;
-    let caller = caller.clone();
-    ctx.db
-        .write(move |c| {
-            let area = service_areas::get(c, id)?;
-            service_areas::delete(c, id)?;
-            record_object(c, &caller, "delete", "service_area", id, &area)?;
-            Ok(())
-        })
-        .await
+    super::delete_audited(
+        ctx,
+        caller,
+        "service_area",
+        id,
+        service_areas::get,
+        service_areas::delete,
+    )
+    .await
 }

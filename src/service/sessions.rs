@@ -130,13 +130,13 @@ pub async fn update(ctx: &Context, caller: &Caller, id: i32, input: UpdateSessio
 /// Refused with 409 `in_use` while findings cite the session: evidence is never lost silently.
 pub async fn delete(ctx: &Context, caller: &Caller, id: i32) -> Result<(), AppError> {
     caller.authorize::<ManageSessions>()?;
-    let caller = caller.clone();
-    ctx.db
-        .write(move |c| {
-            let session = sessions::get(c, id, &Scope::All)?;
-            sessions::delete(c, id)?;
-            record_object(c, &caller, "delete", "session", id, &session)?;
-            Ok(())
-        })
-        .await
+    super::delete_audited(
+        ctx,
+        caller,
+        "session",
+        id,
+        |c, id| sessions::get(c, id, &Scope::All),
+        sessions::delete,
+    )
+    .await
 }
