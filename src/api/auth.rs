@@ -1,11 +1,11 @@
 //! Signing in, and the caller's own account.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
 use super::extract::ValidJson;
+use crate::auth::jwt::Subject;
 use crate::auth::{password, Caller};
 use crate::db::users::{self, UserChanges};
 use crate::error::AppError;
@@ -29,54 +29,17 @@ pub struct TokenResponse {
     pub expires_in: u64,
 }
 
-fn invalid_credentials() -> AppError {
-    AppError::Invalid {
-        status: StatusCode::UNAUTHORIZED,
-        code: "invalid_credentials",
-        message: "wrong e-mail or password".into(),
-        fields: Default::default(),
-    }
+/// The client address used for throttling: the socket's peer, or the address a trusted proxy
+/// forwarded (see `auth::address`).
+fn client_address(req: &HttpRequest, state: &AppState) -> String {
+    crate::auth::address::of_request(req, &state.trusted_proxies)
 }
 
-/// The client address used for throttling: the TCP peer. Forwarded-for headers are not
-/// trusted, since any client can set them.
-fn client_address(req: &HttpRequest) -> String {
-    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default()
-}
-
-/// Checks credentials and returns an access token. Failed attempts are counted per account
-/// and per address; past the limit the answer is 429 with `Retry-After`.
-pub async fn login(state: &AppState, email: &str, password_given: String, address: &str) -> Result<i32, AppError> {
-    let email = email.trim().to_lowercase();
-    state
-        .throttle
-        .check(&email, address)
-        .map_err(|retry_after_secs| AppError::TooManyRequests { retry_after_secs })?;
-    let lookup = email.clone();
-    let user = state.db.run(move |c| Ok(users::find_by_email(c, &lookup)?)).await?;
-    let verified = web::block(move || match user {
-        Some(u) if u.disabled_at.is_none() => password::verify(&password_given, &u.password_hash).then_some(u.id),
-        Some(u) => {
-            let _ = password::verify(&password_given, &u.password_hash);
-            None
-        }
-        None => {
-            password::verify_dummy(&password_given);
-            None
-        }
-    })
-    .await
-    .map_err(|e| AppError::internal(e.to_string()))?;
-    match verified {
-        Some(id) => {
-            state.throttle.record_success(&email);
-            Ok(id)
-        }
-        None => {
-            state.throttle.record_failure(&email, address);
-            Err(invalid_credentials())
-        }
-    }
+/// Checks credentials (see `auth::signin`); returns whom to issue a token for. Failed attempts
+/// are counted per account and address and per address; past a limit the answer is 429 with
+/// `Retry-After`.
+pub async fn login(state: &AppState, email: &str, password_given: String, address: &str) -> Result<Subject, AppError> {
+    crate::auth::signin::sign_in(state, email, password_given, address).await
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "auth", security(()),
@@ -84,7 +47,7 @@ pub async fn login(state: &AppState, email: &str, password_given: String, addres
     responses(
         (status = 200, description = "Signed in", body = TokenResponse),
         (status = 401, description = "Wrong e-mail or password (`invalid_credentials`)", body = crate::error::ErrorBody),
-        (status = 429, description = "Too many failed attempts for this account or address; see `Retry-After`", body = crate::error::ErrorBody,
+        (status = 429, description = "Too many failed attempts for this account from this address, or from this address; see `Retry-After`", body = crate::error::ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds until the next attempt is allowed"))),
     ))]
 pub async fn token(
@@ -92,10 +55,10 @@ pub async fn token(
     state: web::Data<AppState>,
     ValidJson(body): ValidJson<TokenRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let user_id = login(&state, &body.email, body.password, &client_address(&req)).await?;
+    let subject = login(&state, &body.email, body.password, &client_address(&req, &state)).await?;
     let access_token = state
         .tokens
-        .issue(user_id)
+        .issue(subject)
         .map_err(|e| AppError::internal(format!("cannot sign token: {e}")))?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
@@ -129,7 +92,7 @@ super::extract::json_body!(TokenRequest, UpdateMe);
 #[utoipa::path(patch, path = "/api/v1/me", tag = "auth",
     request_body = UpdateMe,
     responses(
-        (status = 204, description = "Password changed"),
+        (status = 204, description = "Password changed; every token issued before, this one too, is refused from now on"),
         (status = 429, description = "Too many failed attempts; see `Retry-After`", body = crate::error::ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds until the next attempt is allowed"))),
     ))]
@@ -139,12 +102,17 @@ pub async fn update_me(
     state: web::Data<AppState>,
     ValidJson(body): ValidJson<UpdateMe>,
 ) -> Result<HttpResponse, AppError> {
-    login(&state, &caller.email, body.current_password, &client_address(&req))
-        .await
-        .map_err(|e| match e {
-            AppError::Invalid { .. } => AppError::field("current_password", "is not your current password"),
-            other => other,
-        })?;
+    login(
+        &state,
+        &caller.email,
+        body.current_password,
+        &client_address(&req, &state),
+    )
+    .await
+    .map_err(|e| match e {
+        AppError::Invalid { .. } => AppError::field("current_password", "is not your current password"),
+        other => other,
+    })?;
     let hash = web::block(move || password::hash(&body.password))
         .await
         .map_err(|e| AppError::internal(e.to_string()))??;
@@ -157,10 +125,32 @@ pub async fn update_me(
                 ..Default::default()
             };
             users::update(c, caller.id, &changes, None)?;
+            users::end_sessions(c, caller.id)?;
             crate::db::audit::record(
                 c,
                 crate::db::audit::Actor::User(&caller),
                 "change_password",
+                "user",
+                caller.id,
+                None,
+            )?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(post, path = "/api/v1/me/sign-out-everywhere", tag = "auth",
+    responses((status = 204, description = "Every token of the caller issued before, this one too, is refused from now on, on every instance")))]
+pub async fn sign_out_everywhere(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    state
+        .db
+        .write(move |c| {
+            users::end_sessions(c, caller.id)?;
+            crate::db::audit::record(
+                c,
+                crate::db::audit::Actor::User(&caller),
+                "sign_out_everywhere",
                 "user",
                 caller.id,
                 None,

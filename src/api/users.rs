@@ -184,6 +184,12 @@ pub async fn update_user(
                     ));
                 }
             }
+            let ends_sessions = crate::auth::signin::change_ends_sessions(
+                password_hash.is_some(),
+                (&existing.role, role.as_str()),
+                (&existing.segment_ids, &segment_ids),
+                disabling,
+            );
             let changes = UserChanges {
                 email,
                 password_hash,
@@ -192,6 +198,9 @@ pub async fn update_user(
                 updated_at: Some(crate::db::now()),
             };
             let user = users::update(c, id, &changes, Some(&segment_ids))?;
+            if ends_sessions {
+                users::end_sessions(c, id)?;
+            }
             record_object(c, Actor::User(&caller), "update", "user", id, &user)?;
             Ok(user)
         })
@@ -243,6 +252,7 @@ pub async fn disable_user(state: &AppState, caller: crate::auth::Caller, id: i32
                 ..Default::default()
             };
             let user = users::update(c, id, &changes, None)?;
+            users::end_sessions(c, id)?;
             record_object(c, Actor::User(&caller), "disable", "user", id, &user)?;
             Ok(())
         })

@@ -4,6 +4,7 @@
 pub mod assessments;
 pub mod audit;
 pub mod findings;
+pub mod login_failures;
 pub mod requirements;
 pub mod responses;
 pub mod schema;

@@ -95,12 +95,13 @@ pub async fn login(req: HttpRequest, state: web::Data<AppState>, form: web::Form
     let form = form.into_inner();
     check_csrf(&req, form.csrf.as_deref())?;
     let csrf = csrf_token(&req).unwrap_or_default();
-    let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    let address = crate::auth::address::of_request(&req, &state.trusted_proxies);
     match crate::api::auth::login(&state, &form.email, form.password, &address).await {
-        Ok(user_id) => {
+        Ok(subject) => {
+            let user_id = subject.user_id;
             let token = state
                 .tokens
-                .issue(user_id)
+                .issue(subject)
                 .map_err(|e| AppError::internal(format!("cannot sign token: {e}")))?;
             let caller = state
                 .db
