@@ -133,8 +133,19 @@ fn server_fault_page<B>(res: dev::ServiceResponse<B>) -> actix_web::Result<Error
 }
 
 /// On an empty user table, creates the first admin: from `KANOGAP_ADMIN_EMAIL` /
-/// `KANOGAP_ADMIN_PASSWORD`, or `admin@localhost` with a random password logged once.
+/// `KANOGAP_ADMIN_PASSWORD`, or `admin@localhost` with a random password logged once. Under
+/// the start-up lock: of instances starting together on an empty database, one creates it.
 pub fn ensure_first_admin(db: &Db, settings: &Settings) -> Result<(), AppError> {
+    let mut outcome = Ok(());
+    db.with_startup_lock(|| {
+        outcome = first_admin_unlocked(db, settings);
+        Ok(())
+    })
+    .map_err(AppError::internal)?;
+    outcome
+}
+
+fn first_admin_unlocked(db: &Db, settings: &Settings) -> Result<(), AppError> {
     let email = settings
         .admin_email
         .clone()

@@ -30,6 +30,13 @@ pub struct Settings {
     pub login_max_failures: u32,
     pub login_max_failures_per_address: u32,
     pub login_window_secs: u64,
+    /// The first wait past a sign-in limit (doubled by each further failure) and the longest.
+    pub login_backoff_secs: u64,
+    pub login_backoff_max_secs: u64,
+    /// Proxies whose `X-Forwarded-For` names the client: addresses or CIDR ranges, as a list or
+    /// one string separated by commas or spaces (`KANOGAP_TRUSTED_PROXIES="127.0.0.1 10.0.0.0/8"`).
+    #[serde(default, deserialize_with = "string_or_list")]
+    pub trusted_proxies: String,
     pub log_format: String,
     pub cookie_secure: bool,
     /// A static bearer token for scraping `/metrics` (32+ characters); unset: admins only.
@@ -86,6 +93,38 @@ impl Settings {
     }
 }
 
+/// A string, a number (the environment's parser may make one) or a list of strings, joined with
+/// commas.
+fn string_or_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    struct Visitor;
+    impl<'de> serde::de::Visitor<'de> for Visitor {
+        type Value = String;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a string or a list of strings")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+            Ok(v.to_owned())
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<String, A::Error> {
+            let mut items = Vec::new();
+            while let Some(item) = seq.next_element::<String>()? {
+                items.push(item);
+            }
+            Ok(items.join(","))
+        }
+    }
+    d.deserialize_any(Visitor)
+}
+
 fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
@@ -114,6 +153,36 @@ mod tests {
         assert_eq!(s.listen, "127.0.0.1:8080");
         assert_eq!(s.json_limit_bytes, 1024 * 1024);
         assert!(s.jwt_secret.is_none());
+        assert_eq!(
+            (
+                s.login_max_failures,
+                s.login_max_failures_per_address,
+                s.login_window_secs
+            ),
+            (5, 20, 900)
+        );
+        assert_eq!(s.trusted_proxies, "");
+    }
+
+    #[test]
+    fn trusted_proxies_come_as_a_string_or_a_list() {
+        let from = |toml: &str| -> Settings {
+            Config::builder()
+                .add_source(File::from_str(DEFAULTS, FileFormat::Toml))
+                .add_source(File::from_str(toml, FileFormat::Toml))
+                .build()
+                .unwrap()
+                .try_deserialize()
+                .unwrap()
+        };
+        assert_eq!(
+            from("trusted_proxies = \"127.0.0.1 10.0.0.0/8\"").trusted_proxies,
+            "127.0.0.1 10.0.0.0/8"
+        );
+        assert_eq!(
+            from("trusted_proxies = [\"127.0.0.1\", \"::1\"]").trusted_proxies,
+            "127.0.0.1,::1"
+        );
     }
 
     #[test]

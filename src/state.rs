@@ -1,9 +1,8 @@
 //! What every request handler shares: the pool, token keys, limits and the login throttle.
 
-use std::time::Duration;
-
+use crate::auth::address::TrustedProxies;
 use crate::auth::jwt::TokenKeys;
-use crate::auth::throttle::LoginThrottle;
+use crate::auth::throttle::ThrottleRules;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::service::Context;
@@ -13,7 +12,10 @@ use crate::service::Context;
 pub struct AppState {
     pub ctx: Context,
     pub tokens: TokenKeys,
-    pub throttle: LoginThrottle,
+    /// The sign-in throttle's rules (the failures are counted in the database).
+    pub throttle: ThrottleRules,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: TrustedProxies,
     pub json_limit_bytes: usize,
     pub csv_limit_bytes: usize,
     /// Mark cookies `Secure` (behind TLS).
@@ -32,11 +34,14 @@ impl AppState {
                 &settings.jwt_audience,
                 settings.jwt_ttl_secs,
             ),
-            throttle: LoginThrottle::new(
+            throttle: ThrottleRules::new(
                 settings.login_max_failures,
                 settings.login_max_failures_per_address,
-                Duration::from_secs(settings.login_window_secs),
+                settings.login_window_secs,
+                settings.login_backoff_secs,
+                settings.login_backoff_max_secs,
             ),
+            trusted_proxies: TrustedProxies::parse(&settings.trusted_proxies)?,
             json_limit_bytes: settings.json_limit_bytes,
             csv_limit_bytes: settings.csv_limit_bytes,
             cookie_secure: settings.cookie_secure,

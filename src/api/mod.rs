@@ -33,6 +33,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/auth/token", web::post().to(auth::token))
                 .route("/me", web::get().to(auth::me))
                 .route("/me", web::patch().to(auth::update_me))
+                .route("/me/sign-out-everywhere", web::post().to(auth::sign_out_everywhere))
                 .route("/openapi.json", web::get().to(openapi::spec))
                 .service(
                     web::resource("/users")

@@ -35,6 +35,7 @@ pub const SPEC_PATH: &str = "/api/v1/openapi.json";
         auth::token,
         auth::me,
         auth::update_me,
+        auth::sign_out_everywhere,
         spec,
         users::list,
         users::create,

@@ -1,5 +1,7 @@
 //! The signed-in caller, extracted from the bearer token on every request. The user row is
-//! read each time, so a disabled account or a changed role takes effect at once.
+//! read each time, so a disabled account or a changed role takes effect at once, and a token
+//! issued before the user's sessions were ended (password, role or segment change, sign out
+//! everywhere) is refused.
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -102,12 +104,13 @@ impl FromRequest for Caller {
         Box::pin(async move {
             let _open = OpenOnDrop(gate);
             let state = state.ok_or_else(|| AppError::internal("application state missing"))?;
-            let user_id = token
+            let subject = token
                 .and_then(|t| state.tokens.verify(&t))
                 .ok_or(AppError::Unauthorized)?;
+            // Refused when the user's sessions ended after the token was issued.
             state
                 .db
-                .run(move |conn| crate::db::users::load_caller(conn, user_id))
+                .run(move |conn| crate::db::users::load_caller_of_generation(conn, subject.user_id, subject.generation))
                 .await?
                 .ok_or(AppError::Unauthorized)
         })

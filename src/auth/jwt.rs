@@ -1,5 +1,7 @@
 //! Access tokens: HS256 only (the algorithm is pinned, whatever the token's header claims),
-//! with `exp`, `nbf`, `iss`, `aud` and `sub` all required and checked.
+//! with `exp`, `nbf`, `iss`, `aud` and `sub` all required and checked. Each token also carries
+//! its user's token generation (`gen`): raising the user's generation ends every token issued
+//! before, exactly, whatever the clock says (see `db::users::end_sessions`).
 
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -13,6 +15,16 @@ pub struct Claims {
     pub iat: u64,
     pub nbf: u64,
     pub exp: u64,
+    /// The user's token generation when it was issued (0 for tokens from before it existed).
+    #[serde(default)]
+    pub gen: i32,
+}
+
+/// Who a valid token speaks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Subject {
+    pub user_id: i32,
+    pub generation: i32,
 }
 
 pub struct TokenKeys {
@@ -47,23 +59,27 @@ impl TokenKeys {
         self.ttl_secs
     }
 
-    pub fn issue(&self, user_id: i32) -> Result<String, jsonwebtoken::errors::Error> {
+    pub fn issue(&self, subject: Subject) -> Result<String, jsonwebtoken::errors::Error> {
         let now = chrono::Utc::now().timestamp().max(0) as u64;
         let claims = Claims {
-            sub: user_id.to_string(),
+            sub: subject.user_id.to_string(),
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
             iat: now,
             nbf: now,
             exp: now + self.ttl_secs,
+            gen: subject.generation,
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
     }
 
-    /// The user id of a valid token, or `None` for anything else.
-    pub fn verify(&self, token: &str) -> Option<i32> {
+    /// The subject of a valid token, or `None` for anything else.
+    pub fn verify(&self, token: &str) -> Option<Subject> {
         let data = decode::<Claims>(token, &self.decoding, &self.validation).ok()?;
-        data.claims.sub.parse().ok()
+        Some(Subject {
+            user_id: data.claims.sub.parse().ok()?,
+            generation: data.claims.gen,
+        })
     }
 }
 
@@ -78,13 +94,22 @@ mod tests {
     #[test]
     fn issued_tokens_verify() {
         let k = keys();
-        let token = k.issue(42).unwrap();
-        assert_eq!(k.verify(&token), Some(42));
+        let subject = Subject {
+            user_id: 42,
+            generation: 3,
+        };
+        let token = k.issue(subject).unwrap();
+        assert_eq!(k.verify(&token), Some(subject));
     }
 
     #[test]
     fn other_keys_issuers_and_audiences_are_refused() {
-        let token = keys().issue(1).unwrap();
+        let token = keys()
+            .issue(Subject {
+                user_id: 1,
+                generation: 0,
+            })
+            .unwrap();
         let other_key = TokenKeys::new(b"another-secret-another-secret-xx", "kanogap", "kanogap-api", 60);
         assert_eq!(other_key.verify(&token), None);
         let other_iss = TokenKeys::new(b"0123456789abcdef0123456789abcdef", "someone", "kanogap-api", 60);

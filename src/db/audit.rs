@@ -69,6 +69,30 @@ pub fn record(
         .map(|_| ())
 }
 
+/// Records what someone not signed in did (a throttled sign-in): `who` says what is known of
+/// them, `detail` is JSON text.
+pub fn record_anonymous(
+    conn: &mut DbConnection,
+    who: &str,
+    action: &str,
+    object_type: &str,
+    object_id: Option<i32>,
+    detail: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(audit_log::table)
+        .values(NewEntry {
+            at: super::now(),
+            actor_id: None,
+            actor_email: who,
+            action,
+            object_type,
+            object_id,
+            detail: Some(detail),
+        })
+        .execute(conn)
+        .map(|_| ())
+}
+
 /// Records a change with a snapshot of the object as it now is (as it was, for deletions).
 pub fn record_object<T: Serialize>(
     conn: &mut DbConnection,

@@ -4,6 +4,7 @@
 pub mod assessments;
 pub mod audit;
 pub mod findings;
+pub mod login_failures;
 pub mod requirements;
 pub mod responses;
 pub mod schema;
@@ -106,6 +107,7 @@ pub type Pool = r2d2::Pool<ConnectionManager>;
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
+    url: DatabaseUrl,
 }
 
 impl Db {
@@ -121,12 +123,34 @@ impl Db {
         let pool = r2d2::Pool::builder()
             .max_size(pool_size.max(1))
             .connection_timeout(Duration::from_secs(10))
-            .build(ConnectionManager { url })
+            .build(ConnectionManager { url: url.clone() })
             .map_err(|e| format!("cannot open database: {e}"))?;
-        let db = Db { pool };
-        let mut conn = db.pool.get().map_err(|e| format!("cannot open database: {e}"))?;
-        run_migrations(&mut conn)?;
+        let db = Db { pool, url };
+        db.with_startup_lock(|| {
+            let mut conn = db.pool.get().map_err(|e| format!("cannot open database: {e}"))?;
+            run_migrations(&mut conn)
+        })?;
         Ok(db)
+    }
+
+    /// Runs `f` while holding the start-up lock, so that instances starting together against
+    /// one PostgreSQL database migrate it and create the first admin one at a time. The lock is
+    /// an advisory lock taken on a connection of its own (not one of the pool's, whose sessions
+    /// outlive `f`), and goes with that connection however `f` ends. On SQLite `f` just runs:
+    /// its writes take the file's lock (`BEGIN IMMEDIATE`).
+    pub fn with_startup_lock<T>(&self, f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+        match &self.url {
+            DatabaseUrl::Sqlite(_) => f(),
+            DatabaseUrl::Postgres(url) => {
+                let mut lock =
+                    PgConnection::establish(url).map_err(|e| format!("cannot connect for the start-up lock: {e}"))?;
+                lock.batch_execute(&format!("SELECT pg_advisory_lock({STARTUP_LOCK_KEY})"))
+                    .map_err(|e| format!("cannot take the start-up lock: {e}"))?;
+                let result = f();
+                let _ = lock.batch_execute(&format!("SELECT pg_advisory_unlock({STARTUP_LOCK_KEY})"));
+                result
+            }
+        }
     }
 
     /// Runs blocking database work on the blocking thread pool.
@@ -196,20 +220,15 @@ where
     }
 }
 
-/// Applies pending migrations. On PostgreSQL an advisory lock serialises instances that start
-/// at the same time against one database.
+/// The advisory lock key of start-up (migrations, first admin) on PostgreSQL.
+const STARTUP_LOCK_KEY: i64 = 4_242_424_242;
+
+/// Applies pending migrations. Run it under [`Db::with_startup_lock`] (as [`Db::connect`]
+/// does), so that instances starting at the same time against one database take turns.
 pub fn run_migrations(conn: &mut DbConnection) -> Result<(), String> {
-    const LOCK: &str = "SELECT pg_advisory_lock(4242424242)";
-    const UNLOCK: &str = "SELECT pg_advisory_unlock(4242424242)";
     let result = match conn {
         DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-        DbConnection::Pg(c) => {
-            c.batch_execute(LOCK)
-                .map_err(|e| format!("cannot lock for migrations: {e}"))?;
-            let applied = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len());
-            let _ = c.batch_execute(UNLOCK);
-            applied
-        }
+        DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
     };
     match result {
         Ok(0) => Ok(()),

@@ -10,6 +10,16 @@ diesel::table! {
         disabled_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        token_generation -> Integer,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> Integer,
+        account -> Text,
+        address -> Text,
+        at -> Timestamp,
     }
 }
 

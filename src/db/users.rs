@@ -20,6 +20,8 @@ pub struct UserRow {
     pub disabled_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Raised to end every access token issued before (tokens carry the generation).
+    pub token_generation: i32,
 }
 
 /// A user as the API shows it: never the password hash.
@@ -87,12 +89,28 @@ fn segments_of(conn: &mut DbConnection, user_ids: &[i32]) -> QueryResult<HashMap
 
 /// The caller behind a token: an enabled user, with its role and segments.
 pub fn load_caller(conn: &mut DbConnection, id: i32) -> Result<Option<Caller>, AppError> {
-    let row: Option<UserRow> = users::table
+    caller_where(conn, id, None)
+}
+
+/// The caller behind a token of this token generation: none when the user's sessions were
+/// ended since the token was issued (see [`end_sessions`]).
+pub fn load_caller_of_generation(
+    conn: &mut DbConnection,
+    id: i32,
+    generation: i32,
+) -> Result<Option<Caller>, AppError> {
+    caller_where(conn, id, Some(generation))
+}
+
+fn caller_where(conn: &mut DbConnection, id: i32, generation: Option<i32>) -> Result<Option<Caller>, AppError> {
+    let mut query = users::table
         .find(id)
         .filter(users::disabled_at.is_null())
-        .select(UserRow::as_select())
-        .first(conn)
-        .optional()?;
+        .into_boxed::<super::MultiBackend>();
+    if let Some(generation) = generation {
+        query = query.filter(users::token_generation.eq(generation));
+    }
+    let row: Option<UserRow> = query.select(UserRow::as_select()).first(conn).optional()?;
     let Some(row) = row else { return Ok(None) };
     let role = Role::parse(&row.role).ok_or_else(|| AppError::internal(format!("user {id} has unknown role")))?;
     let segment_ids = segments_of(conn, &[id])?.remove(&id).unwrap_or_default();
@@ -181,6 +199,14 @@ fn set_segments(conn: &mut DbConnection, user_id: i32, segment_ids: &[i32]) -> Q
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// Ends every access token of the user issued before now: raises its token generation, which
+/// every token carries and every request compares.
+pub fn end_sessions(conn: &mut DbConnection, id: i32) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set(users::token_generation.eq(users::token_generation + 1))
+        .execute(conn)
 }
 
 pub fn count_active_admins(conn: &mut DbConnection) -> QueryResult<i64> {

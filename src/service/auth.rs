@@ -1,15 +1,16 @@
-//! Signing in and the caller's own account. The API's token route and the sign-in page both
-//! call [`sign_in`], so throttling and the timing-safe check live here once.
+//! Signing in and the caller's own account. The API's token route, the sign-in page and a
+//! password change all call [`sign_in`], so throttling and the timing-safe check live here once.
 
 use serde::Deserialize;
 use validator::Validate;
 
 use super::{validate, Context};
 use crate::access::Caller;
+use crate::auth::jwt::Subject;
 use crate::auth::password;
-use crate::auth::throttle::LoginThrottle;
-use crate::db::audit;
-use crate::db::users::{self, UserChanges};
+use crate::auth::throttle::ThrottleRules;
+use crate::db::users::{self, UserChanges, UserRow};
+use crate::db::{audit, login_failures};
 use crate::error::AppError;
 
 #[derive(Deserialize, Validate, utoipa::ToSchema)]
@@ -36,53 +37,127 @@ pub struct UpdateMe {
     pub password: String,
 }
 
-/// Checks credentials; the user's id when they hold. Failed attempts are counted per account
-/// and per address; past the limit the answer is 429 with `Retry-After`. A wrong e-mail or
-/// password is [`AppError::WrongPassword`] (401 `invalid_credentials`).
+/// Checks an e-mail and password from a client address; returns whom to issue a token for.
+/// A wrong e-mail or password is [`AppError::WrongPassword`] (401 `invalid_credentials`).
+///
+/// Over a limit of the throttle's rules the answer is 429 with the wait, logged and audited
+/// with the address, and the password is not looked at. Otherwise the attempt is recorded as a
+/// failure before the (slow) password check, so that guesses sent at once all count, and taken
+/// back when the password was right. The failures live in the database: every instance counts
+/// the same attempts.
 pub async fn sign_in(
     ctx: &Context,
-    throttle: &LoginThrottle,
+    rules: &ThrottleRules,
     input: TokenRequest,
     address: &str,
-) -> Result<i32, AppError> {
+) -> Result<Subject, AppError> {
     validate(&input)?;
-    let email = input.email.trim().to_lowercase();
-    throttle
-        .check(&email, address)
-        .map_err(|retry_after_secs| AppError::TooManyRequests { retry_after_secs })?;
-    let lookup = email.clone();
-    let user = ctx.db.run(move |c| Ok(users::find_by_email(c, &lookup)?)).await?;
+    let account = input.email.trim().to_lowercase();
+    let rules = rules.clone();
+    let now = crate::db::now();
+    let (acct, addr) = (account.clone(), address.to_owned());
+    let gate = ctx
+        .db
+        .write(move |c| {
+            let since = rules.window_start(now);
+            let pair = login_failures::recent_for_pair(c, &acct, &addr, since)?;
+            let from_address = login_failures::recent_for_address(c, &addr, since)?;
+            let user = users::find_by_email(c, &acct)?;
+            if let Some(wait) = rules.retry_after(now, pair, from_address) {
+                let detail = serde_json::json!({
+                    "account": acct,
+                    "address": addr,
+                    "retry_after_secs": wait,
+                    "recent_failures_for_account_from_address": pair.count,
+                    "recent_failures_from_address": from_address.count,
+                })
+                .to_string();
+                let user_id = user.as_ref().map(|u| u.id);
+                audit::record_anonymous(c, "anonymous", "sign_in_throttled", "user", user_id, &detail)?;
+                return Ok(Err(wait));
+            }
+            login_failures::prune(c, rules.prune_before(now))?;
+            login_failures::insert(c, &acct, &addr, now)?;
+            Ok(Ok(user))
+        })
+        .await?;
+    let user = match gate {
+        Ok(user) => user,
+        Err(retry_after_secs) => {
+            tracing::warn!(account = %account, address = %address, retry_after_secs, "sign-in throttled");
+            return Err(AppError::TooManyRequests { retry_after_secs });
+        }
+    };
     let password_given = input.password;
-    let verified = actix_web::web::block(move || match user {
-        Some(u) if u.disabled_at.is_none() => password::verify(&password_given, &u.password_hash).then_some(u.id),
-        Some(u) => {
-            let _ = password::verify(&password_given, &u.password_hash);
-            None
-        }
-        None => {
-            password::verify_dummy(&password_given);
-            None
-        }
-    })
-    .await
-    .map_err(|e| AppError::internal(e.to_string()))?;
+    let verified = actix_web::web::block(move || check(user, &password_given))
+        .await
+        .map_err(|e| AppError::internal(e.to_string()))?;
     match verified {
-        Some(id) => {
-            throttle.record_success(&email);
-            Ok(id)
+        Some(subject) => {
+            let addr = address.to_owned();
+            ctx.db
+                .write(move |c| Ok(login_failures::clear_pair(c, &account, &addr)?))
+                .await?;
+            Ok(subject)
+        }
+        None => Err(AppError::WrongPassword),
+    }
+}
+
+/// The password check, spending the same time whether or not the account exists or is enabled.
+fn check(user: Option<UserRow>, password_given: &str) -> Option<Subject> {
+    match user {
+        Some(u) if u.disabled_at.is_none() => password::verify(password_given, &u.password_hash).then_some(Subject {
+            user_id: u.id,
+            generation: u.token_generation,
+        }),
+        Some(u) => {
+            let _ = password::verify(password_given, &u.password_hash);
+            None
         }
         None => {
-            throttle.record_failure(&email, address);
-            Err(AppError::WrongPassword)
+            password::verify_dummy(password_given);
+            None
         }
     }
+}
+
+/// Whether an account change ends the user's sessions (every token issued before it): a new
+/// password, role or set of segments, or disabling (so that re-enabling does not bring old
+/// tokens back).
+pub fn change_ends_sessions(
+    password_changed: bool,
+    role: (&str, &str),
+    segments: (&[i32], &[i32]),
+    disabling: bool,
+) -> bool {
+    let sorted = |ids: &[i32]| {
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    password_changed || disabling || role.0 != role.1 || sorted(segments.0) != sorted(segments.1)
+}
+
+/// Ends every session of the caller (every token issued before, this one too), on every
+/// instance.
+pub async fn sign_out_everywhere(ctx: &Context, caller: &Caller) -> Result<(), AppError> {
+    let caller = caller.clone();
+    ctx.db
+        .write(move |c| {
+            users::end_sessions(c, caller.id)?;
+            audit::record(c, &caller, "sign_out_everywhere", "user", caller.id, None)?;
+            Ok(())
+        })
+        .await
 }
 
 /// Changes the caller's own password, proving the current one (422 on `current_password`
 /// when it is wrong; the attempt counts toward the throttle like a sign-in).
 pub async fn change_password(
     ctx: &Context,
-    throttle: &LoginThrottle,
+    throttle: &ThrottleRules,
     caller: &Caller,
     input: UpdateMe,
     address: &str,
@@ -106,6 +181,7 @@ pub async fn change_password(
                 ..Default::default()
             };
             users::update(c, caller.id, &changes, None)?;
+            users::end_sessions(c, caller.id)?;
             audit::record(c, &caller, "change_password", "user", caller.id, None)?;
             Ok(())
         })
@@ -118,4 +194,24 @@ pub async fn caller(ctx: &Context, user_id: i32) -> Result<Caller, AppError> {
         .run(move |c| users::load_caller(c, user_id))
         .await?
         .ok_or(AppError::Unauthorized)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::change_ends_sessions;
+
+    #[test]
+    fn credentials_and_rights_end_sessions_other_changes_do_not() {
+        let same = |p, d| change_ends_sessions(p, ("admin", "admin"), (&[1, 2], &[2, 1]), d);
+        assert!(!same(false, false), "an e-mail change or nothing at all");
+        assert!(same(true, false), "a new password");
+        assert!(same(false, true), "disabling");
+        assert!(change_ends_sessions(false, ("admin", "leadership"), (&[], &[]), false));
+        assert!(change_ends_sessions(
+            false,
+            ("stakeholder", "stakeholder"),
+            (&[1], &[1, 2]),
+            false
+        ));
+    }
 }

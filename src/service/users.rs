@@ -151,6 +151,12 @@ pub async fn update(ctx: &Context, caller: &Caller, id: i32, input: UpdateUser) 
                     "the last active admin cannot be demoted or disabled",
                 ));
             }
+            let ends_sessions = super::auth::change_ends_sessions(
+                password_hash.is_some(),
+                (&existing.role, role.as_str()),
+                (&existing.segment_ids, &segment_ids),
+                disabling,
+            );
             let changes = UserChanges {
                 email: input.email.map(|e| e.trim().to_lowercase()),
                 password_hash,
@@ -159,6 +165,9 @@ pub async fn update(ctx: &Context, caller: &Caller, id: i32, input: UpdateUser) 
                 updated_at: Some(crate::db::now()),
             };
             let user = users::update(c, id, &changes, Some(&segment_ids))?;
+            if ends_sessions {
+                users::end_sessions(c, id)?;
+            }
             record_object(c, &caller, "update", "user", id, &user)?;
             Ok(user)
         })
@@ -195,6 +204,7 @@ pub async fn disable(ctx: &Context, caller: &Caller, id: i32) -> Result<(), AppE
                 ..Default::default()
             };
             let user = users::update(c, id, &changes, None)?;
+            users::end_sessions(c, id)?;
             record_object(c, &caller, "disable", "user", id, &user)?;
             Ok(())
         })

@@ -91,16 +91,17 @@ pub async fn login(req: HttpRequest, state: web::Data<AppState>, form: web::Form
     let form = form.into_inner();
     check_csrf(&req, form.csrf.as_deref())?;
     let csrf = csrf_token(&req).unwrap_or_default();
-    let address = crate::auth::client_address(&req);
+    let address = crate::auth::address::of_request(&req, &state.trusted_proxies);
     let credentials = TokenRequest {
         email: form.email.clone(),
         password: form.password,
     };
     match service::auth::sign_in(&state, &state.throttle, credentials, &address).await {
-        Ok(user_id) => {
+        Ok(subject) => {
+            let user_id = subject.user_id;
             let token = state
                 .tokens
-                .issue(user_id)
+                .issue(subject)
                 .map_err(|e| AppError::internal(format!("cannot sign token: {e}")))?;
             let caller = service::auth::caller(&state, user_id).await?;
             // A fresh CSRF token for the signed-in session.

@@ -100,7 +100,8 @@ async fn repeated_failures_are_throttled_with_retry_after() {
     assert!(retry > 0 && retry <= 900);
     let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(code(&body), "too_many_requests");
-    // Even the right password waits: the account is locked for the window.
+    // Even the right password waits, from this address (another address is not throttled: see
+    // tests/security/throttle.rs).
     let good = json!({"email": ADMIN_EMAIL, "password": "admin-password-123"})
         .to_string()
         .into_bytes();
@@ -141,6 +142,10 @@ async fn a_disabled_users_token_is_refused() {
 async fn users_change_their_own_password_but_nothing_else() {
     let app = spawn_app().await;
     let (token, _) = app.user("stakeholder", &[app.segment("Finance").await]).await;
+    let email = app.get("/api/v1/me", &token).await.1["email"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let (status, body) = app
         .patch(
             "/api/v1/me",
@@ -166,9 +171,11 @@ async fn users_change_their_own_password_but_nothing_else() {
         )
         .await;
     assert_eq!(status, 204);
+    // The token from before the change is refused; the new password signs in.
+    assert_eq!(app.get("/api/v1/me", &token).await.0, 401);
+    let token = app.login(&email, "new-password-4567").await;
     let (_, me) = app.get("/api/v1/me", &token).await;
     assert_eq!(me["role"], "stakeholder");
-    app.login(me["email"].as_str().unwrap(), "new-password-4567").await;
 }
 
 #[actix_web::test]

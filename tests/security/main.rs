@@ -1,5 +1,6 @@
 //! Security claims proved against the real server over HTTP: forged and broken tokens, the
-//! role × route matrix, segment isolation for stakeholders, and input limits.
+//! role × route matrix, segment isolation for stakeholders, input limits, the sign-in throttle
+//! and the end of sessions when credentials change.
 //!
 //! Every test here starts the application exactly as `main` does (`Application::build`) on a
 //! fresh database, SQLite by default or PostgreSQL with `KANOGAP_TEST_DATABASE_URL`.
@@ -15,4 +16,6 @@ mod isolation;
 mod limits;
 mod matrix;
 mod openapi;
+mod sessions;
+mod throttle;
 mod tokens;

@@ -65,6 +65,7 @@ fn table() -> Vec<Row> {
         // The OpenAPI description: every signed-in role.
         row("GET /api/v1/openapi.json", SIGNED_IN),
         row("PATCH /api/v1/me", [401, 204, 204, 204, 204]),
+        row("POST /api/v1/me/sign-out-everywhere", [401, 204, 204, 204, 204]),
         // Users: admin only.
         row("GET /api/v1/users", ADMIN_READ),
         row("POST /api/v1/users", [401, 201, 403, 403, 403]),
@@ -261,11 +262,12 @@ async fn request(app: &TestApp, fx: &Fixture, route: &str) -> Req {
         ),
         "GET /api/v1/me" => Req::get("/api/v1/me"),
         "GET /api/v1/openapi.json" => Req::get("/api/v1/openapi.json"),
-        // Each role changes its own password once, from the one it was created with.
+        // Each cell's user (see `fresh_token`) changes its password once, from the one it was created with.
         "PATCH /api/v1/me" => Req::patch(
             "/api/v1/me",
             json!({"current_password": PASSWORD, "password": format!("changed-password-{n:04}")}),
         ),
+        "POST /api/v1/me/sign-out-everywhere" => Req::post_empty("/api/v1/me/sign-out-everywhere"),
         "GET /api/v1/users" => Req::get("/api/v1/users"),
         "POST /api/v1/users" => Req::post(
             "/api/v1/users",
@@ -422,6 +424,21 @@ async fn request(app: &TestApp, fx: &Fixture, route: &str) -> Req {
     }
 }
 
+/// Routes after which the caller's token is refused (a password change, signing out
+/// everywhere): each cell signs in a user of its own, so the fixture's tokens live on.
+const ENDS_SESSIONS: [&str; 2] = ["PATCH /api/v1/me", "POST /api/v1/me/sign-out-everywhere"];
+
+async fn fresh_token(app: &TestApp, fx: &Fixture, who: Who) -> Option<String> {
+    let (role, segments): (&str, Vec<i64>) = match who {
+        Who::Anonymous => return None,
+        Who::Admin => ("admin", vec![]),
+        Who::Leadership => ("leadership", vec![]),
+        Who::Facilitator => ("facilitator", vec![]),
+        Who::Stakeholder => ("stakeholder", vec![fx.s]),
+    };
+    Some(app.user(role, &segments).await.0)
+}
+
 #[actix_web::test]
 async fn every_route_answers_every_role_as_the_policy_says() {
     let app = spawn_app().await;
@@ -433,7 +450,13 @@ async fn every_route_answers_every_role_as_the_policy_says() {
         for (i, who) in EVERYONE.iter().enumerate() {
             let query = row.query.replace("{s}", &fx.s.to_string());
             let req = request(&app, &fx, row.route).await.query(&query);
-            let (status, body, _) = send(&app, fx.token(*who), &req).await;
+            // Routes that end the caller's sessions get a token of their own to end.
+            let token = if ENDS_SESSIONS.contains(&row.route) {
+                fresh_token(&app, &fx, *who).await
+            } else {
+                fx.token(*who).map(str::to_owned)
+            };
+            let (status, body, _) = send(&app, token.as_deref(), &req).await;
             cells += 1;
             let expected = row.expect[i];
             if status != expected {

@@ -323,16 +323,19 @@ async fn a_disabled_users_valid_token_stops_working_at_once() {
     let (_, list) = app.get("/api/v1/segments", &app.admin).await;
     assert_eq!(list["total"], 0, "nothing was written: {list}");
 
-    // Re-enabled, the same token works again: the account, not the token, was refused.
-    let (status, _) = app
+    // Re-enabled, the account signs in again, but the tokens from before stay refused:
+    // disabling ended its sessions (a stolen token does not come back with the account).
+    let (status, user) = app
         .patch(&format!("/api/v1/users/{id}"), &app.admin, json!({"disabled": false}))
         .await;
     assert_eq!(status, 200);
-    assert_eq!(app.get("/api/v1/me", &token).await.0, 200);
+    assert_eq!(app.get("/api/v1/me", &token).await.0, 401);
+    let fresh = app.login(user["email"].as_str().unwrap(), PASSWORD).await;
+    assert_eq!(app.get("/api/v1/me", &fresh).await.0, 200);
 }
 
 #[actix_web::test]
-async fn a_role_change_takes_effect_on_the_next_request() {
+async fn a_role_change_ends_the_tokens_issued_for_the_old_role() {
     let app = spawn_app().await;
     let (token, id) = app.user("leadership", &[]).await;
     assert_eq!(app.get("/api/v1/audit", &token).await.0, 200);
@@ -345,7 +348,9 @@ async fn a_role_change_takes_effect_on_the_next_request() {
         )
         .await;
     assert_eq!(status, 200, "{body}");
-    // The same token, now a stakeholder's.
+    // The token issued for the old role is refused; a new one carries the new role.
+    assert_eq!(app.get("/api/v1/audit", &token).await.0, 401);
+    let token = app.login(body["email"].as_str().unwrap(), PASSWORD).await;
     assert_eq!(app.get("/api/v1/audit", &token).await.0, 403);
     assert_eq!(app.get("/api/v1/me", &token).await.1["role"], "stakeholder");
 }
