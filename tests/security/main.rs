@@ -16,6 +16,7 @@ mod isolation;
 mod limits;
 mod matrix;
 mod openapi;
+mod pages;
 mod sessions;
 mod throttle;
 mod tokens;
