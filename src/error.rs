@@ -14,13 +14,77 @@ use serde::Serialize;
 /// Field name → messages, as returned in `error.fields`.
 pub type FieldErrors = BTreeMap<String, Vec<String>>;
 
+/// The stable codes clients match on, one list: `error.code` is always one of these.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// Well-formed input that breaks a rule (422); `fields` names what.
+    ValidationFailed,
+    InvalidQuery,
+    InvalidForm,
+    InvalidPath,
+    MalformedJson,
+    MalformedCsv,
+    UnreadableBody,
+    InvalidRows,
+    InvalidCredentials,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    /// A value that must be unique is taken.
+    Duplicate,
+    /// Still referred to by other objects.
+    InUse,
+    /// A step out of order in a lifecycle.
+    InvalidState,
+    LastAdmin,
+    /// The demo loads only into an empty database.
+    NotEmpty,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    TooManyRequests,
+    ServiceUnavailable,
+    InternalError,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::ValidationFailed => "validation_failed",
+            ErrorCode::InvalidQuery => "invalid_query",
+            ErrorCode::InvalidForm => "invalid_form",
+            ErrorCode::InvalidPath => "invalid_path",
+            ErrorCode::MalformedJson => "malformed_json",
+            ErrorCode::MalformedCsv => "malformed_csv",
+            ErrorCode::UnreadableBody => "unreadable_body",
+            ErrorCode::InvalidRows => "invalid_rows",
+            ErrorCode::InvalidCredentials => "invalid_credentials",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::Duplicate => "duplicate",
+            ErrorCode::InUse => "in_use",
+            ErrorCode::InvalidState => "invalid_state",
+            ErrorCode::LastAdmin => "last_admin",
+            ErrorCode::NotEmpty => "not_empty",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::TooManyRequests => "too_many_requests",
+            ErrorCode::ServiceUnavailable => "service_unavailable",
+            ErrorCode::InternalError => "internal_error",
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// Well-formed input that breaks a rule (422), or malformed input (400).
     #[error("{message}")]
     Invalid {
         status: StatusCode,
-        code: &'static str,
+        code: ErrorCode,
         message: String,
         fields: FieldErrors,
     },
@@ -37,7 +101,7 @@ pub enum AppError {
     #[error("method not allowed on this path (allowed: {allow})")]
     MethodNotAllowed { allow: String },
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict { code: ErrorCode, message: String },
     /// A value that must be unique is taken (409 `duplicate`), naming its field.
     #[error("{message}")]
     Duplicate { message: String, fields: FieldErrors },
@@ -67,7 +131,7 @@ impl AppError {
         fields.insert(field.to_owned(), vec![message.clone()]);
         AppError::Invalid {
             status: StatusCode::UNPROCESSABLE_ENTITY,
-            code: "validation_failed",
+            code: ErrorCode::ValidationFailed,
             message: format!("{field}: {message}"),
             fields,
         }
@@ -82,14 +146,14 @@ impl AppError {
             .join(", ");
         AppError::Invalid {
             status: StatusCode::UNPROCESSABLE_ENTITY,
-            code: "validation_failed",
+            code: ErrorCode::ValidationFailed,
             message,
             fields,
         }
     }
 
     /// Input that could not be read at all (400).
-    pub fn bad_request(code: &'static str, message: impl Into<String>, field: Option<&str>) -> Self {
+    pub fn bad_request(code: ErrorCode, message: impl Into<String>, field: Option<&str>) -> Self {
         let message = message.into();
         let mut fields = FieldErrors::new();
         if let Some(f) = field {
@@ -103,7 +167,7 @@ impl AppError {
         }
     }
 
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn conflict(code: ErrorCode, message: impl Into<String>) -> Self {
         AppError::Conflict {
             code,
             message: message.into(),
@@ -140,21 +204,21 @@ impl AppError {
         AppError::Internal(detail.into())
     }
 
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            AppError::Invalid { code, .. } | AppError::Conflict { code, .. } => code,
-            AppError::Unauthorized => "unauthorized",
-            AppError::WrongPassword => "invalid_credentials",
-            AppError::Forbidden => "forbidden",
-            AppError::NotFound(_) => "not_found",
-            AppError::Duplicate { .. } => "duplicate",
-            AppError::MethodNotAllowed { .. } => "method_not_allowed",
-            AppError::PayloadTooLarge { .. } => "payload_too_large",
-            AppError::UnsupportedMediaType { .. } => "unsupported_media_type",
-            AppError::TooManyRequests { .. } => "too_many_requests",
-            AppError::RowsInvalid { .. } => "invalid_rows",
-            AppError::Unavailable(_) => "service_unavailable",
-            AppError::Internal(_) => "internal_error",
+            AppError::Invalid { code, .. } | AppError::Conflict { code, .. } => *code,
+            AppError::Unauthorized => ErrorCode::Unauthorized,
+            AppError::WrongPassword => ErrorCode::InvalidCredentials,
+            AppError::Forbidden => ErrorCode::Forbidden,
+            AppError::NotFound(_) => ErrorCode::NotFound,
+            AppError::Duplicate { .. } => ErrorCode::Duplicate,
+            AppError::MethodNotAllowed { .. } => ErrorCode::MethodNotAllowed,
+            AppError::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
+            AppError::UnsupportedMediaType { .. } => ErrorCode::UnsupportedMediaType,
+            AppError::TooManyRequests { .. } => ErrorCode::TooManyRequests,
+            AppError::RowsInvalid { .. } => ErrorCode::InvalidRows,
+            AppError::Unavailable(_) => ErrorCode::ServiceUnavailable,
+            AppError::Internal(_) => ErrorCode::InternalError,
         }
     }
 }
@@ -168,8 +232,7 @@ pub struct ErrorBody<'a> {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail<'a> {
     /// Stable and snake_case: clients match on it.
-    #[schema(example = "validation_failed")]
-    pub code: &'a str,
+    pub code: ErrorCode,
     /// For people; may change.
     pub message: String,
     /// Field name (a dotted path for nested fields) → what is wrong with it.
@@ -252,12 +315,12 @@ impl From<diesel::result::Error> for AppError {
                         fields.insert(column, vec!["this value is already taken".into()]);
                         AppError::Duplicate { message, fields }
                     }
-                    None => AppError::conflict("duplicate", "an object with this value already exists"),
+                    None => AppError::conflict(ErrorCode::Duplicate, "an object with this value already exists"),
                 }
             }
             E::DatabaseError(K::ForeignKeyViolation, info) => {
                 tracing::debug!(message = info.message(), "foreign key violation");
-                AppError::conflict("in_use", "the object is referenced by other objects")
+                AppError::conflict(ErrorCode::InUse, "the object is referenced by other objects")
             }
             E::DatabaseError(K::ClosedConnection, info) => AppError::Unavailable(info.message().to_owned()),
             other => AppError::Internal(other.to_string()),
@@ -360,7 +423,39 @@ fn describe_validation(e: &validator::ValidationError) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::unique_column;
+    use super::{unique_column, ErrorCode};
+
+    #[test]
+    fn a_code_reads_the_same_in_the_body_and_in_the_code() {
+        use ErrorCode::*;
+        for code in [
+            ValidationFailed,
+            InvalidQuery,
+            InvalidForm,
+            InvalidPath,
+            MalformedJson,
+            MalformedCsv,
+            UnreadableBody,
+            InvalidRows,
+            InvalidCredentials,
+            Unauthorized,
+            Forbidden,
+            NotFound,
+            MethodNotAllowed,
+            Duplicate,
+            InUse,
+            InvalidState,
+            LastAdmin,
+            NotEmpty,
+            PayloadTooLarge,
+            UnsupportedMediaType,
+            TooManyRequests,
+            ServiceUnavailable,
+            InternalError,
+        ] {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+        }
+    }
 
     #[test]
     fn a_unique_violation_names_its_column_on_both_backends() {

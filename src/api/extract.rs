@@ -73,7 +73,7 @@ impl<T: JsonBody + 'static, const LIMIT: usize> FromRequest for ValidJson<T, LIM
                 // Not JSON at all is still a 400; JSON of another shape is a 422 on `body`.
                 serde_json::from_slice::<serde::de::IgnoredAny>(&body).map_err(|e| {
                     AppError::bad_request(
-                        "malformed_json",
+                        crate::error::ErrorCode::MalformedJson,
                         format!("the body is not valid JSON: {}", strip_position(&e.to_string())),
                         None,
                     )
@@ -100,7 +100,8 @@ pub async fn read_limited(
     }
     let mut body = web::BytesMut::with_capacity(declared.unwrap_or(0).min(limit));
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| AppError::bad_request("unreadable_body", e.to_string(), None))?;
+        let chunk =
+            chunk.map_err(|e| AppError::bad_request(crate::error::ErrorCode::UnreadableBody, e.to_string(), None))?;
         if body.len() + chunk.len() > limit {
             return Err(AppError::PayloadTooLarge { limit });
         }
@@ -114,7 +115,11 @@ pub async fn read_limited(
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     refuse_nul(body)?;
     let malformed = |message: String| {
-        AppError::bad_request("malformed_json", format!("the body is not valid JSON: {message}"), None)
+        AppError::bad_request(
+            crate::error::ErrorCode::MalformedJson,
+            format!("the body is not valid JSON: {message}"),
+            None,
+        )
     };
     let mut de = serde_json::Deserializer::from_slice(body);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|err| {
@@ -193,7 +198,7 @@ pub fn parse_query<T: DeserializeOwned + Validate>(query: &str) -> Result<T, App
         form_urlencoded::parse(query.as_bytes()).find(|(k, v)| k.contains('\0') || v.contains('\0'))
     {
         return Err(AppError::bad_request(
-            "invalid_query",
+            crate::error::ErrorCode::InvalidQuery,
             format!("{name}: must not contain a NUL character"),
             Some(&name),
         ));
@@ -202,12 +207,16 @@ pub fn parse_query<T: DeserializeOwned + Validate>(query: &str) -> Result<T, App
     let value: T = serde_path_to_error::deserialize(de).map_err(|err| {
         let message = err.inner().to_string();
         let field = field_of(&err.path().to_string(), &message);
-        AppError::bad_request("invalid_query", format!("{field}: {message}"), Some(&field))
+        AppError::bad_request(
+            crate::error::ErrorCode::InvalidQuery,
+            format!("{field}: {message}"),
+            Some(&field),
+        )
     })?;
     value.validate().map_err(|errors| match AppError::from(errors) {
         AppError::Invalid { message, fields, .. } => AppError::Invalid {
             status: actix_web::http::StatusCode::BAD_REQUEST,
-            code: "invalid_query",
+            code: crate::error::ErrorCode::InvalidQuery,
             message,
             fields,
         },

@@ -144,7 +144,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// A path segment that is not a valid id (`/segments/abc`).
 pub fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
     tracing::debug!(%err, "invalid path parameter");
-    AppError::bad_request("invalid_path", "id must be a whole number", Some("id")).into()
+    AppError::bad_request(
+        crate::error::ErrorCode::InvalidPath,
+        "id must be a whole number",
+        Some("id"),
+    )
+    .into()
 }
 
 pub fn created<T: Serialize>(value: &T) -> HttpResponse {

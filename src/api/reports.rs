@@ -109,7 +109,7 @@ pub async fn value_proposition(
     let format = Format::negotiate(q.format, &req);
     if format == Format::Csv {
         return Err(AppError::bad_request(
-            "invalid_query",
+            crate::error::ErrorCode::InvalidQuery,
             "use json, md or html",
             Some("format"),
         ));

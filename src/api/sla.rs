@@ -65,7 +65,7 @@ pub async fn get(
     let format = Format::negotiate(q.format, &req);
     if format == Format::Csv {
         return Err(AppError::bad_request(
-            "invalid_query",
+            crate::error::ErrorCode::InvalidQuery,
             "an SLA is a document: use json, md or html",
             Some("format"),
         ));

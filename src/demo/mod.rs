@@ -76,7 +76,7 @@ pub fn load(db: &Db) -> Result<DemoSummary, AppError> {
             .is_empty()
         {
             return Err(AppError::conflict(
-                "not_empty",
+                crate::error::ErrorCode::NotEmpty,
                 "the database already has segments; the demo loads only into an empty one (point KANOGAP_DATABASE_URL at a new file)",
             ));
         }

@@ -406,7 +406,7 @@ fn unreachable_summary() -> ImportSummary {
 fn csv_error(e: csv::Error) -> AppError {
     match e.kind() {
         csv::ErrorKind::Io(io) => AppError::internal(format!("reading the upload failed: {io}")),
-        _ => AppError::bad_request("malformed_csv", e.to_string(), None),
+        _ => AppError::bad_request(crate::error::ErrorCode::MalformedCsv, e.to_string(), None),
     }
 }
 

@@ -257,7 +257,8 @@ pub async fn edit(ctx: &Context, caller: &Caller, id: i32, body: UpdateSla) -> R
         .db
         .write(move |c| {
             let row = sla::get(c, id, &Scope::All)?;
-            transition(status_of(&row)?, SlaAction::Edit).map_err(|m| AppError::conflict("invalid_state", m))?;
+            transition(status_of(&row)?, SlaAction::Edit)
+                .map_err(|m| AppError::conflict(crate::error::ErrorCode::InvalidState, m))?;
             let mut texts = row.section_texts();
             if let Some(sections) = body.sections {
                 texts.extend(sections.into_iter().map(|(k, v)| (k, v.trim().to_owned())));
@@ -311,7 +312,8 @@ pub async fn step(ctx: &Context, caller: &Caller, id: i32, step: SlaStep) -> Res
         .db
         .write(move |c| {
             let row = sla::get(c, id, &scope)?;
-            let next = transition(status_of(&row)?, action).map_err(|m| AppError::conflict("invalid_state", m))?;
+            let next = transition(status_of(&row)?, action)
+                .map_err(|m| AppError::conflict(crate::error::ErrorCode::InvalidState, m))?;
             let now = crate::db::now();
             let (name, changes) = match action {
                 SlaAction::Submit => (

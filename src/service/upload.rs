@@ -27,7 +27,8 @@ where
         let chunk = payload.next().await;
         let done = chunk.is_none();
         if let Some(chunk) = chunk {
-            let chunk = chunk.map_err(|e| AppError::bad_request("unreadable_body", e.to_string(), None))?;
+            let chunk = chunk
+                .map_err(|e| AppError::bad_request(crate::error::ErrorCode::UnreadableBody, e.to_string(), None))?;
             total += chunk.len();
             if total > limit {
                 return Err(AppError::PayloadTooLarge { limit });

@@ -147,7 +147,7 @@ pub async fn update(ctx: &Context, caller: &Caller, id: i32, input: UpdateUser) 
             let disabling = input.disabled == Some(true) && !existing.disabled;
             if (disabling || (old_role == Role::Admin && role != Role::Admin)) && is_last_admin(c, id)? {
                 return Err(AppError::conflict(
-                    "last_admin",
+                    crate::error::ErrorCode::LastAdmin,
                     "the last active admin cannot be demoted or disabled",
                 ));
             }
@@ -194,7 +194,7 @@ pub async fn disable(ctx: &Context, caller: &Caller, id: i32) -> Result<(), AppE
             }
             if is_last_admin(c, id)? {
                 return Err(AppError::conflict(
-                    "last_admin",
+                    crate::error::ErrorCode::LastAdmin,
                     "the last active admin cannot be disabled",
                 ));
             }

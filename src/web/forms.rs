@@ -51,12 +51,18 @@ pub fn parse<T: DeserializeOwned>(body: &web::Bytes) -> Result<T, PageError> {
     // As for the API: no NUL in stored text (PostgreSQL cannot hold it).
     if form_urlencoded::parse(body).any(|(k, v)| k.contains('\0') || v.contains('\0')) {
         return Err(PageError(AppError::bad_request(
-            "invalid_form",
+            crate::error::ErrorCode::InvalidForm,
             "text must not contain a NUL character",
             None,
         )));
     }
-    serde_html_form::from_bytes(body).map_err(|e| PageError(AppError::bad_request("invalid_form", e.to_string(), None)))
+    serde_html_form::from_bytes(body).map_err(|e| {
+        PageError(AppError::bad_request(
+            crate::error::ErrorCode::InvalidForm,
+            e.to_string(),
+            None,
+        ))
+    })
 }
 
 /// What the user typed and what was wrong with it, for re-showing a form.
@@ -171,7 +177,7 @@ mod tests {
         assert!(matches!(
             err.0,
             AppError::Invalid {
-                code: "invalid_form",
+                code: crate::error::ErrorCode::InvalidForm,
                 ..
             }
         ));

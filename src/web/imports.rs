@@ -75,7 +75,13 @@ pub async fn import(
     let mut session_id = None;
     let mut file = None;
     while let Some(part) = parts.next().await {
-        let mut part = part.map_err(|e| PageError(AppError::bad_request("invalid_form", e.to_string(), None)))?;
+        let mut part = part.map_err(|e| {
+            PageError(AppError::bad_request(
+                crate::error::ErrorCode::InvalidForm,
+                e.to_string(),
+                None,
+            ))
+        })?;
         let name = part
             .content_disposition()
             .and_then(|d| d.get_name())
@@ -90,8 +96,13 @@ pub async fn import(
             _ => {
                 let mut text = Vec::new();
                 while let Some(chunk) = part.next().await {
-                    let chunk =
-                        chunk.map_err(|e| PageError(AppError::bad_request("invalid_form", e.to_string(), None)))?;
+                    let chunk = chunk.map_err(|e| {
+                        PageError(AppError::bad_request(
+                            crate::error::ErrorCode::InvalidForm,
+                            e.to_string(),
+                            None,
+                        ))
+                    })?;
                     if text.len() + chunk.len() > 4096 {
                         return Err(PageError(AppError::PayloadTooLarge { limit: 4096 }));
                     }
