@@ -12,6 +12,8 @@ mod helpers;
 
 mod support;
 
+mod cells;
+
 mod isolation;
 mod limits;
 mod matrix;

@@ -13,42 +13,7 @@ use serde_json::{json, Value};
 use crate::helpers::{spawn_app, TestApp, PASSWORD};
 use crate::support::{excerpt, id, send, Req};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Who {
-    Anonymous,
-    Admin,
-    Leadership,
-    Facilitator,
-    Stakeholder,
-}
-
-const EVERYONE: [Who; 5] = [
-    Who::Anonymous,
-    Who::Admin,
-    Who::Leadership,
-    Who::Facilitator,
-    Who::Stakeholder,
-];
-
-/// One row: a route as `src/api/mod.rs` names it, a query-string variant, and the status each
-/// of [anonymous, admin, leadership, facilitator, stakeholder] must get.
-struct Row {
-    route: &'static str,
-    query: &'static str,
-    expect: [u16; 5],
-}
-
-const fn row(route: &'static str, expect: [u16; 5]) -> Row {
-    Row {
-        route,
-        query: "",
-        expect,
-    }
-}
-
-const fn rowq(route: &'static str, query: &'static str, expect: [u16; 5]) -> Row {
-    Row { route, query, expect }
-}
+use crate::cells::{row, rowv, Row, Who, EVERYONE};
 
 // Shorthands: open to everyone; to every signed-in role; and so on.
 const OPEN: [u16; 5] = [200, 200, 200, 200, 200];
@@ -100,21 +65,21 @@ fn table() -> Vec<Row> {
         row("POST /api/v1/imports/responses", [401, 201, 201, 201, 403]),
         // Kano results: everyone signed in (stakeholders: their segments).
         row("GET /api/v1/requirements/{id}/kano", SIGNED_IN),
-        rowq("GET /api/v1/requirements/{id}/kano", "segment_id={s}", SIGNED_IN),
+        rowv("GET /api/v1/requirements/{id}/kano", "segment_id={s}", SIGNED_IN),
         row("GET /api/v1/kano", SIGNED_IN),
-        rowq("GET /api/v1/kano", "segment_id={s}", SIGNED_IN),
+        rowv("GET /api/v1/kano", "segment_id={s}", SIGNED_IN),
         row("GET /api/v1/kano/chart.svg", SIGNED_IN),
-        rowq("GET /api/v1/kano/chart.svg", "segment_id={s}", SIGNED_IN),
+        rowv("GET /api/v1/kano/chart.svg", "segment_id={s}", SIGNED_IN),
         row("GET /api/v1/segments/{id}/classification", SIGNED_IN),
-        rowq("GET /api/v1/segments/{id}/value-proposition", "format=json", SIGNED_IN),
-        rowq("GET /api/v1/segments/{id}/value-proposition", "format=md", SIGNED_IN),
-        rowq("GET /api/v1/segments/{id}/value-proposition", "format=html", SIGNED_IN),
+        rowv("GET /api/v1/segments/{id}/value-proposition", "format=json", SIGNED_IN),
+        rowv("GET /api/v1/segments/{id}/value-proposition", "format=md", SIGNED_IN),
+        rowv("GET /api/v1/segments/{id}/value-proposition", "format=html", SIGNED_IN),
         // The cross-segment gap report: not for stakeholders.
-        rowq("GET /api/v1/reports/gaps", "format=json", [401, 200, 200, 200, 403]),
-        rowq("GET /api/v1/reports/gaps", "format=csv", [401, 200, 200, 200, 403]),
-        rowq("GET /api/v1/reports/gaps", "format=md", [401, 200, 200, 200, 403]),
-        rowq("GET /api/v1/reports/gaps", "format=html", [401, 200, 200, 200, 403]),
-        rowq("GET /api/v1/reports/gaps", "segment_id={s}", [401, 200, 200, 200, 403]),
+        rowv("GET /api/v1/reports/gaps", "format=json", [401, 200, 200, 200, 403]),
+        rowv("GET /api/v1/reports/gaps", "format=csv", [401, 200, 200, 200, 403]),
+        rowv("GET /api/v1/reports/gaps", "format=md", [401, 200, 200, 200, 403]),
+        rowv("GET /api/v1/reports/gaps", "format=html", [401, 200, 200, 200, 403]),
+        rowv("GET /api/v1/reports/gaps", "segment_id={s}", [401, 200, 200, 200, 403]),
         // Findings: written by admins and facilitators.
         row("GET /api/v1/findings", SIGNED_IN),
         row("POST /api/v1/findings", [401, 201, 403, 201, 403]),
@@ -134,8 +99,8 @@ fn table() -> Vec<Row> {
         row("GET /api/v1/sla-drafts", SIGNED_IN),
         row("POST /api/v1/sla-drafts", [401, 201, 201, 403, 403]),
         row("GET /api/v1/sla-drafts/{id}", SIGNED_IN),
-        rowq("GET /api/v1/sla-drafts/{id}", "format=md", SIGNED_IN),
-        rowq("GET /api/v1/sla-drafts/{id}", "format=html", SIGNED_IN),
+        rowv("GET /api/v1/sla-drafts/{id}", "format=md", SIGNED_IN),
+        rowv("GET /api/v1/sla-drafts/{id}", "format=html", SIGNED_IN),
         row("PATCH /api/v1/sla-drafts/{id}", [401, 200, 200, 403, 403]),
         row("POST /api/v1/sla-drafts/{id}/submit", [401, 200, 200, 403, 403]),
         row("POST /api/v1/sla-drafts/{id}/approve", [401, 200, 200, 403, 403]),
@@ -448,7 +413,7 @@ async fn every_route_answers_every_role_as_the_policy_says() {
     let mut cells = 0;
     for row in &rows {
         for (i, who) in EVERYONE.iter().enumerate() {
-            let query = row.query.replace("{s}", &fx.s.to_string());
+            let query = row.variant.replace("{s}", &fx.s.to_string());
             let req = request(&app, &fx, row.route).await.query(&query);
             // Routes that end the caller's sessions get a token of their own to end.
             let token = if ENDS_SESSIONS.contains(&row.route) {

@@ -17,42 +17,7 @@ use crate::support::id;
 /// The CSRF value the tests' browser holds, as cookie and as form field (double submit).
 const CSRF: &str = "csrf-token-of-the-test-browser-0123456789";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Who {
-    Anonymous,
-    Admin,
-    Leadership,
-    Facilitator,
-    Stakeholder,
-}
-
-const EVERYONE: [Who; 5] = [
-    Who::Anonymous,
-    Who::Admin,
-    Who::Leadership,
-    Who::Facilitator,
-    Who::Stakeholder,
-];
-
-/// A row: the route as the `pages!` table names it, a variant (which SLA step), and the status
-/// each of [anonymous, admin, leadership, facilitator, stakeholder] must get.
-struct Row {
-    route: &'static str,
-    variant: &'static str,
-    expect: [u16; 5],
-}
-
-const fn row(route: &'static str, expect: [u16; 5]) -> Row {
-    Row {
-        route,
-        variant: "",
-        expect,
-    }
-}
-
-const fn rowv(route: &'static str, variant: &'static str, expect: [u16; 5]) -> Row {
-    Row { route, variant, expect }
-}
+use crate::cells::{row, rowv, Row, Who, EVERYONE};
 
 // Signed-out callers are sent to the sign-in page (303); the rest as the policy says.
 const SIGNED_IN: [u16; 5] = [303, 200, 200, 200, 200];
