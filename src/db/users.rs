@@ -29,8 +29,7 @@ pub struct UserRow {
 pub struct User {
     pub id: i32,
     pub email: String,
-    #[schema(value_type = crate::domain::terms::Role)]
-    pub role: String,
+    pub role: Role,
     pub segment_ids: Vec<i32>,
     pub disabled: bool,
     #[serde(serialize_with = "super::utc_opt")]
@@ -42,18 +41,23 @@ pub struct User {
 }
 
 impl User {
-    fn from_row(row: UserRow, segment_ids: Vec<i32>) -> Self {
-        User {
+    /// Stored words become the domain's types here, at the database's edge.
+    fn from_row(row: UserRow, segment_ids: Vec<i32>) -> Result<Self, AppError> {
+        Ok(User {
+            role: stored_role(row.id, &row.role)?,
             id: row.id,
             email: row.email,
-            role: row.role,
             segment_ids,
             disabled: row.disabled_at.is_some(),
             disabled_at: row.disabled_at,
             created_at: row.created_at,
             updated_at: row.updated_at,
-        }
+        })
     }
+}
+
+fn stored_role(id: i32, word: &str) -> Result<Role, AppError> {
+    Role::parse(word).ok_or_else(|| AppError::internal(format!("user {id} has unknown role {word:?}")))
 }
 
 #[derive(Insertable)]
@@ -112,7 +116,7 @@ fn caller_where(conn: &mut DbConnection, id: i32, generation: Option<i32>) -> Re
     }
     let row: Option<UserRow> = query.select(UserRow::as_select()).first(conn).optional()?;
     let Some(row) = row else { return Ok(None) };
-    let role = Role::parse(&row.role).ok_or_else(|| AppError::internal(format!("user {id} has unknown role")))?;
+    let role = stored_role(id, &row.role)?;
     let segment_ids = segments_of(conn, &[id])?.remove(&id).unwrap_or_default();
     Ok(Some(Caller {
         id,
@@ -134,7 +138,7 @@ pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     users::table.count().get_result(conn)
 }
 
-pub fn list(conn: &mut DbConnection, page: Page) -> QueryResult<(Vec<User>, i64)> {
+pub fn list(conn: &mut DbConnection, page: Page) -> Result<(Vec<User>, i64), AppError> {
     let rows: Vec<UserRow> = users::table
         .order(users::email.asc())
         .limit(page.limit)
@@ -149,7 +153,7 @@ pub fn list(conn: &mut DbConnection, page: Page) -> QueryResult<(Vec<User>, i64)
             let s = segments.remove(&r.id).unwrap_or_default();
             User::from_row(r, s)
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
     Ok((items, count(conn)?))
 }
 
@@ -161,7 +165,7 @@ pub fn get(conn: &mut DbConnection, id: i32) -> Result<User, AppError> {
         .optional()?
         .ok_or(AppError::NotFound("user"))?;
     let segments = segments_of(conn, &[id])?.remove(&id).unwrap_or_default();
-    Ok(User::from_row(row, segments))
+    User::from_row(row, segments)
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewUser, segment_ids: &[i32]) -> Result<User, AppError> {

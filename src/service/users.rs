@@ -58,7 +58,7 @@ fn role_rule(role: Role, segment_ids: &[i32]) -> Result<(), AppError> {
 
 pub async fn list(ctx: &Context, caller: &Caller, page: Page) -> Result<Listing<User>, AppError> {
     caller.authorize::<AdminOnly>()?;
-    Ok(ctx.db.run(move |c| Ok(users::list(c, page)?)).await?.into())
+    Ok(ctx.db.run(move |c| users::list(c, page)).await?.into())
 }
 
 pub async fn get(ctx: &Context, caller: &Caller, id: i32) -> Result<User, AppError> {
@@ -135,7 +135,7 @@ pub async fn update(ctx: &Context, caller: &Caller, id: i32, input: UpdateUser) 
     ctx.db
         .write(move |c| {
             let existing = users::get(c, id)?;
-            let old_role = Role::parse(&existing.role).ok_or_else(|| AppError::internal("unknown role"))?;
+            let old_role = existing.role;
             let role = input.role.unwrap_or(old_role);
             let segment_ids = match input.segment_ids {
                 Some(ids) => unique_ids(ids),
@@ -153,7 +153,7 @@ pub async fn update(ctx: &Context, caller: &Caller, id: i32, input: UpdateUser) 
             }
             let ends_sessions = super::auth::change_ends_sessions(
                 password_hash.is_some(),
-                (&existing.role, role.as_str()),
+                (existing.role.as_str(), role.as_str()),
                 (&existing.segment_ids, &segment_ids),
                 disabling,
             );
@@ -176,7 +176,7 @@ pub async fn update(ctx: &Context, caller: &Caller, id: i32, input: UpdateUser) 
 
 fn is_last_admin(c: &mut DbConnection, id: i32) -> Result<bool, AppError> {
     let user = users::get(c, id)?;
-    if user.role != Role::Admin.as_str() || user.disabled {
+    if user.role != Role::Admin || user.disabled {
         return Ok(false);
     }
     Ok(users::count_active_admins(c)? <= 1)
