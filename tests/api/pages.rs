@@ -348,3 +348,45 @@ async fn requirements_are_added_and_edited_on_their_page() {
     assert_eq!(status, 422);
     assert!(html.contains("already taken"), "{html}");
 }
+
+#[actix_web::test]
+async fn the_dashboard_shows_a_page_of_ranked_gaps_with_the_total_and_keeps_filters() {
+    let app = spawn_app().await;
+    let finance = app.segment("Finance").await;
+    for i in 0..60 {
+        let r = app.requirement(&format!("GAP-{i:03}")).await;
+        app.finding(r, finance, "basic").await;
+    }
+    let (session, _, _) = sign_in(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (status, first) = get_page(&app, "/dashboard", &session).await;
+    assert_eq!(status, 200);
+    assert!(first.contains("1–50 of 60"), "the total is shown");
+    assert_eq!(
+        first.matches("<tr class=\"tier-").count(),
+        50,
+        "one page of ranked rows"
+    );
+    let next = next_link(&first).expect("a next page");
+    assert!(next.contains("offset=50"), "{next}");
+    let (_, second) = get_page(&app, &next, &session).await;
+    assert!(second.contains("51–60 of 60") && next_link(&second).is_none());
+    // A filter survives paging, and the JSON report pages too, with the total.
+    let (_, filtered) = get_page(&app, &format!("/dashboard?segment_id={finance}&tier=1"), &session).await;
+    let next = next_link(&filtered).expect("a next page of the filtered report");
+    assert!(
+        next.contains(&format!("segment_id={finance}")) && next.contains("tier=1"),
+        "{next}"
+    );
+    let (status, body) = app.get("/api/v1/reports/gaps?limit=10&offset=55", &app.admin).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (body["total"].as_i64(), body["rows"].as_array().map(Vec::len)),
+        (Some(60), Some(5))
+    );
+    let (_, whole) = app.get("/api/v1/reports/gaps", &app.admin).await;
+    assert_eq!(
+        whole["rows"].as_array().map(Vec::len),
+        Some(60),
+        "without limit, every row"
+    );
+}
