@@ -627,3 +627,106 @@ async fn signed_in_users_browse_the_api_docs() {
     assert!(paths.contains("/api/v1/segments/{id}/value-proposition"), "{paths}");
     b.close().await.unwrap();
 }
+
+/// The requirements catalogue: a facilitator pages through it, finds one by part of its key,
+/// adds a requirement (refused once beside the field), and edits it.
+#[actix_web::test]
+async fn facilitator_finds_adds_and_edits_requirements() {
+    let Some(tools) = tools() else { return };
+    let app = spawn_app().await;
+    for i in 0..55 {
+        app.requirement(&format!("CAT-{i:03}")).await;
+    }
+    let (token, _) = app.user("facilitator", &[]).await;
+    let email = email_of(&app, &token).await;
+    let driver = start_driver(tools);
+    let b = browser(&driver).await;
+    sign_in(&b, &app, &email, PASSWORD).await;
+    b.find(Locator::Css("nav a[href='/requirements']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&b, ".pager", "1–50 of 55").await;
+    b.find(Locator::Css("a[rel=next]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&b, "#requirements", "CAT-054").await;
+
+    // Found by part of its key, in any case.
+    b.find(Locator::Id("q-search"))
+        .await
+        .unwrap()
+        .send_keys("cat-05")
+        .await
+        .unwrap();
+    b.find(Locator::Css("form[role=search] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&b, ".pager", "1–5 of 5").await;
+
+    // A new requirement: a bad key first, shown beside the field with what was typed kept.
+    b.find(Locator::Id("r-key"))
+        .await
+        .unwrap()
+        .send_keys("x")
+        .await
+        .unwrap();
+    b.find(Locator::Id("r-title"))
+        .await
+        .unwrap()
+        .send_keys("Weekend help desk")
+        .await
+        .unwrap();
+    b.find(Locator::Css("#requirement-form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&b, "#requirement-form .field-error", "2-32 characters").await;
+    assert_eq!(
+        b.find(Locator::Id("r-title"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("Weekend help desk")
+    );
+    let key = b.find(Locator::Id("r-key")).await.unwrap();
+    key.clear().await.unwrap();
+    key.send_keys("HD-WEEKEND").await.unwrap();
+    b.find(Locator::Css("#requirement-form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&b, ".notice", "Added HD-WEEKEND").await;
+    b.find(Locator::Css("#requirements a[href^='/requirements/']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let title = b.find(Locator::Id("r-title")).await.unwrap();
+    title.clear().await.unwrap();
+    title.send_keys("Weekend and holiday help desk").await.unwrap();
+    b.find(Locator::Css("#requirement-form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&b, "#requirements", "Weekend and holiday help desk").await;
+    b.close().await.unwrap();
+}
