@@ -205,7 +205,12 @@ fn add_user(settings: &Settings, email: &str, role: Role, segments: &[String]) -
         service::users::create(ctx, caller, input).await
     })
     .map_err(|e| e.to_string())?;
-    println!("created user {} ({}) with id {}", user.email, user.role.as_str(), user.id);
+    println!(
+        "created user {} ({}) with id {}",
+        user.email,
+        user.role.as_str(),
+        user.id
+    );
     Ok(())
 }
 
