@@ -35,6 +35,14 @@ pub struct Settings {
     /// A static bearer token for scraping `/metrics` (32+ characters); unset: admins only.
     #[serde(default)]
     pub metrics_token: Option<String>,
+    /// Kano results on fewer A + O + M + I answers than this are marked `low_sample`
+    /// (`KANOGAP_KANO_MIN_SAMPLE`).
+    #[serde(default = "default_kano_min_sample")]
+    pub kano_min_sample: u64,
+}
+
+fn default_kano_min_sample() -> u64 {
+    crate::domain::kano_waves::DEFAULT_MIN_SAMPLE
 }
 
 impl Settings {
@@ -114,6 +122,7 @@ mod tests {
         assert_eq!(s.listen, "127.0.0.1:8080");
         assert_eq!(s.json_limit_bytes, 1024 * 1024);
         assert!(s.jwt_secret.is_none());
+        assert_eq!(s.kano_min_sample, 30);
     }
 
     #[test]

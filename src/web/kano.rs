@@ -34,7 +34,7 @@ pub async fn kano(
     let caller = signed_in(caller)?;
     let segment_id = q.segment_id;
     let segs = service::segments::list(&state, &caller, EVERY).await?.items;
-    let results = service::kano::results(&state, &caller, segment_id).await?;
+    let results = service::kano::results(&state, &caller, segment_id, None).await?;
     let data = KanoPage {
         segments: segs,
         segment_id,
