@@ -26,6 +26,21 @@ pub fn classifications(
     segment_ids: &[i32],
 ) -> Result<BTreeMap<(i32, i32), Classification>, AppError> {
     let tallies = responses::tallies_by_segment(conn, segment_ids, None)?;
+    classifications_with(conn, segment_ids, &tallies)
+}
+
+/// [`classifications`] from answer grids already loaded (those of other segments are ignored).
+fn classifications_with(
+    conn: &mut DbConnection,
+    segment_ids: &[i32],
+    tallies: &BTreeMap<(i32, i32), Tally>,
+) -> Result<BTreeMap<(i32, i32), Classification>, AppError> {
+    let wanted: std::collections::HashSet<i32> = segment_ids.iter().copied().collect();
+    let tallies: BTreeMap<(i32, i32), Tally> = tallies
+        .iter()
+        .filter(|((s, _), _)| wanted.contains(s))
+        .map(|(k, t)| (*k, *t))
+        .collect();
     let findings = responses::finding_counts_by_segment(conn, segment_ids)?;
     let keys: BTreeSet<(i32, i32)> = tallies.keys().chain(findings.keys()).copied().collect();
     let mut out = BTreeMap::new();
@@ -112,9 +127,14 @@ pub fn contested(
     min_sample: u64,
 ) -> Result<BTreeMap<i32, Contest>, AppError> {
     let tallies = responses::tallies_by_segment(conn, segment_ids, session_id)?;
+    Ok(contested_in(&tallies, min_sample))
+}
+
+/// [`contested`] over answer grids keyed by (segment, requirement).
+fn contested_in(tallies: &BTreeMap<(i32, i32), Tally>, min_sample: u64) -> BTreeMap<i32, Contest> {
     let mut by_requirement: BTreeMap<i32, Vec<(i32, Tally)>> = BTreeMap::new();
-    for ((segment, requirement), tally) in tallies {
-        by_requirement.entry(requirement).or_default().push((segment, tally));
+    for (&(segment, requirement), tally) in tallies {
+        by_requirement.entry(requirement).or_default().push((segment, *tally));
     }
     let mut out = BTreeMap::new();
     for (requirement, list) in by_requirement {
@@ -132,7 +152,7 @@ pub fn contested(
             .collect();
         out.insert(requirement, Contest { p_value, segments });
     }
-    Ok(out)
+    out
 }
 
 /// A gap report with what is needed to name and explain its rows.
@@ -175,7 +195,23 @@ pub fn gap_report(
         }
     };
     let segment_ids: Vec<i32> = all_segments.iter().map(|s| s.id).collect();
-    let classified = classifications(conn, &segment_ids)?;
+    // Every segment's answers, once: the rows' classifications use the caller's segments, the
+    // contested flags all of them.
+    let every_segment: Vec<i32> = segments::list(
+        conn,
+        &Scope::All,
+        Page {
+            limit: i64::MAX,
+            offset: 0,
+        },
+    )?
+    .0
+    .into_iter()
+    .map(|s| s.id)
+    .collect();
+    let tallies = responses::tallies_by_segment(conn, &every_segment, None)?;
+    let contested = contested_in(&tallies, min_sample);
+    let classified = classifications_with(conn, &segment_ids, &tallies)?;
     let requirement_ids: Vec<i32> = classified
         .keys()
         .map(|(_, r)| *r)
@@ -220,19 +256,6 @@ pub fn gap_report(
             }),
         });
     }
-    let every_segment = segments::list(
-        conn,
-        &Scope::All,
-        Page {
-            limit: i64::MAX,
-            offset: 0,
-        },
-    )?
-    .0
-    .into_iter()
-    .map(|s| s.id)
-    .collect::<Vec<_>>();
-    let contested = contested(conn, &every_segment, None, min_sample)?;
     Ok(GapData {
         contested,
         report: gap::rank(inputs),

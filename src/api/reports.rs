@@ -137,11 +137,9 @@ pub struct TrendQuery {
     pub segment_id: Option<i32>,
     pub requirement_id: Option<i32>,
     /// First month, `YYYY-MM` (default: eleven months before `to`).
-    #[validate(length(equal = 7))]
     #[param(pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$", min_length = 7, max_length = 7)]
     pub from: Option<String>,
     /// Last month, `YYYY-MM` (default: this month); at most 120 months after `from`.
-    #[validate(length(equal = 7))]
     #[param(pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$", min_length = 7, max_length = 7)]
     pub to: Option<String>,
 }

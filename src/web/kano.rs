@@ -212,6 +212,8 @@ struct ContestedPage {
     waves: Vec<WaveOption>,
     session_id: Option<i32>,
     contested: ContestedList,
+    /// How many table rows each requirement spans (one per segment).
+    spans: Vec<usize>,
 }
 
 /// `GET /kano/contested?session_id=`: the requirements segments genuinely disagree on
@@ -225,10 +227,12 @@ pub async fn contested(
     let caller = signed_in(caller)?;
     allowed::<ReadGapReport>(&caller)?;
     let session_id = id_param(&q.session_id);
+    let contested = service::kano::contested(&state, &caller, session_id).await?;
     let data = ContestedPage {
         waves: wave_options(&state, &caller).await?,
         session_id,
-        contested: service::kano::contested(&state, &caller, session_id).await?,
+        spans: contested.items.iter().map(|i| i.segments.len()).collect(),
+        contested,
     };
     render(
         &state,
