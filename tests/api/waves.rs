@@ -362,7 +362,10 @@ async fn segments_that_disagree_are_contested() {
     let (status, html, _) = app.raw(Method::GET, "/kano/contested", Some(&facilitator), None).await;
     assert_eq!(status, 200);
     let html = String::from_utf8_lossy(&html);
-    assert!(html.contains(r#"<td rowspan="2"><strong>HD-CALLBACK</strong>"#), "{html}");
+    assert!(
+        html.contains(r#"<td rowspan="2"><strong>HD-CALLBACK</strong>"#),
+        "{html}"
+    );
     let (status, _, _) = app.raw(Method::GET, "/kano/contested", Some(&cfo), None).await;
     assert_eq!(status, 403);
 }
