@@ -379,7 +379,7 @@ fn gap_report(s: &Setup) -> GapResult {
     let mut app_rows = 0;
     for i in 0..=s.query_runs {
         let start = Instant::now();
-        let data = kanogap::analysis::gap_report(&mut conn, &Scope::All, None, None).expect("gap report");
+        let data = kanogap::analysis::gap_report(&mut conn, &Scope::All, None, None, 30).expect("gap report");
         let ms = start.elapsed().as_secs_f64() * 1e3;
         app_rows = data.report.rows.len();
         if i > 0 {

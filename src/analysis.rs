@@ -14,7 +14,8 @@ use crate::db::DbConnection;
 use crate::db::{Page, Scope};
 use crate::domain::classification::{consolidate, Classification};
 use crate::domain::gap::{self, Capability, GapInput, GapReport};
-use crate::domain::kano::classify;
+use crate::domain::kano::{classify, KanoResult, Tally};
+use crate::domain::kano_waves;
 use crate::domain::sla::SlaRequirement;
 use crate::domain::terms::Direction;
 use crate::error::AppError;
@@ -24,7 +25,22 @@ pub fn classifications(
     conn: &mut DbConnection,
     segment_ids: &[i32],
 ) -> Result<BTreeMap<(i32, i32), Classification>, AppError> {
-    let tallies = responses::tallies_by_segment(conn, segment_ids)?;
+    let tallies = responses::tallies_by_segment(conn, segment_ids, None)?;
+    classifications_with(conn, segment_ids, &tallies)
+}
+
+/// [`classifications`] from answer grids already loaded (those of other segments are ignored).
+fn classifications_with(
+    conn: &mut DbConnection,
+    segment_ids: &[i32],
+    tallies: &BTreeMap<(i32, i32), Tally>,
+) -> Result<BTreeMap<(i32, i32), Classification>, AppError> {
+    let wanted: std::collections::HashSet<i32> = segment_ids.iter().copied().collect();
+    let tallies: BTreeMap<(i32, i32), Tally> = tallies
+        .iter()
+        .filter(|((s, _), _)| wanted.contains(s))
+        .map(|(k, t)| (*k, *t))
+        .collect();
     let findings = responses::finding_counts_by_segment(conn, segment_ids)?;
     let keys: BTreeSet<(i32, i32)> = tallies.keys().chain(findings.keys()).copied().collect();
     let mut out = BTreeMap::new();
@@ -95,6 +111,50 @@ pub fn sla_requirements(conn: &mut DbConnection, segment_id: i32) -> Result<Vec<
     Ok(out)
 }
 
+/// A requirement segments genuinely disagree on (see [`kano_waves::contested`]).
+pub struct Contest {
+    /// The chi-square test's p-value on segments × {A, O, M, I}.
+    pub p_value: f64,
+    /// The segments the test was run on (A + O + M + I ≥ the minimum sample), by id.
+    pub segments: Vec<(i32, KanoResult)>,
+}
+
+/// The requirements the given segments disagree on, in one wave or over every answer.
+pub fn contested(
+    conn: &mut DbConnection,
+    segment_ids: &[i32],
+    session_id: Option<i32>,
+    min_sample: u64,
+) -> Result<BTreeMap<i32, Contest>, AppError> {
+    let tallies = responses::tallies_by_segment(conn, segment_ids, session_id)?;
+    Ok(contested_in(&tallies, min_sample))
+}
+
+/// [`contested`] over answer grids keyed by (segment, requirement).
+fn contested_in(tallies: &BTreeMap<(i32, i32), Tally>, min_sample: u64) -> BTreeMap<i32, Contest> {
+    let mut by_requirement: BTreeMap<i32, Vec<(i32, Tally)>> = BTreeMap::new();
+    for (&(segment, requirement), tally) in tallies {
+        by_requirement.entry(requirement).or_default().push((segment, *tally));
+    }
+    let mut out = BTreeMap::new();
+    for (requirement, list) in by_requirement {
+        let tallies: Vec<Tally> = list.iter().map(|(_, t)| *t).collect();
+        let Some(p_value) = kano_waves::contested(&tallies, min_sample) else {
+            continue;
+        };
+        let segments = list
+            .iter()
+            .map(|(segment, t)| (*segment, classify(t)))
+            .filter(|(_, r)| {
+                let n = kano_waves::aomi(&r.counts);
+                n >= min_sample && n > 0
+            })
+            .collect();
+        out.insert(requirement, Contest { p_value, segments });
+    }
+    out
+}
+
 /// A gap report with what is needed to name and explain its rows.
 pub struct GapData {
     pub report: GapReport,
@@ -105,6 +165,9 @@ pub struct GapData {
     pub assessed_on: HashMap<(i32, i32), chrono::NaiveDate>,
     /// The Kano coefficients behind each row, for the diagram.
     pub coefficients: HashMap<(i32, i32), (Option<f64>, Option<f64>)>,
+    /// Requirements the segments disagree on, over all segments (whatever the caller may see:
+    /// only the flag is shown, never another segment's numbers).
+    pub contested: BTreeMap<i32, Contest>,
 }
 
 /// Ranks the gaps of every segment in `scope` (or just `segment_id`), optionally of one
@@ -115,6 +178,7 @@ pub fn gap_report(
     scope: &Scope,
     segment_id: Option<i32>,
     service_area_id: Option<i32>,
+    min_sample: u64,
 ) -> Result<GapData, AppError> {
     let all_segments = match segment_id {
         Some(id) => vec![segments::get(conn, id, scope)?],
@@ -131,7 +195,23 @@ pub fn gap_report(
         }
     };
     let segment_ids: Vec<i32> = all_segments.iter().map(|s| s.id).collect();
-    let classified = classifications(conn, &segment_ids)?;
+    // Every segment's answers, once: the rows' classifications use the caller's segments, the
+    // contested flags all of them.
+    let every_segment: Vec<i32> = segments::list(
+        conn,
+        &Scope::All,
+        Page {
+            limit: i64::MAX,
+            offset: 0,
+        },
+    )?
+    .0
+    .into_iter()
+    .map(|s| s.id)
+    .collect();
+    let tallies = responses::tallies_by_segment(conn, &every_segment, None)?;
+    let contested = contested_in(&tallies, min_sample);
+    let classified = classifications_with(conn, &segment_ids, &tallies)?;
     let requirement_ids: Vec<i32> = classified
         .keys()
         .map(|(_, r)| *r)
@@ -177,6 +257,7 @@ pub fn gap_report(
         });
     }
     Ok(GapData {
+        contested,
         report: gap::rank(inputs),
         requirements,
         segments,

@@ -42,6 +42,14 @@ pub struct Settings {
     /// A static bearer token for scraping `/metrics` (32+ characters); unset: admins only.
     #[serde(default)]
     pub metrics_token: Option<String>,
+    /// Kano results on fewer A + O + M + I answers than this are marked `low_sample`
+    /// (`KANOGAP_KANO_MIN_SAMPLE`).
+    #[serde(default = "default_kano_min_sample")]
+    pub kano_min_sample: u64,
+}
+
+fn default_kano_min_sample() -> u64 {
+    crate::domain::kano_waves::DEFAULT_MIN_SAMPLE
 }
 
 impl Settings {
@@ -162,6 +170,7 @@ mod tests {
             (5, 20, 900)
         );
         assert_eq!(s.trusted_proxies, "");
+        assert_eq!(s.kano_min_sample, 30);
     }
 
     #[test]

@@ -86,15 +86,19 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 )
                 .route("/requirements/{id}/responses", web::post().to(imports::post_responses))
                 .route("/requirements/{id}/kano", web::get().to(kano::requirement))
+                .route("/requirements/{id}/kano/history", web::get().to(kano::history))
                 .route("/imports/responses", web::post().to(imports::import_csv))
                 .route("/kano", web::get().to(kano::list))
                 .route("/kano/chart.svg", web::get().to(kano::chart))
+                .route("/kano/transitions", web::get().to(kano::transitions))
+                .route("/kano/contested", web::get().to(kano::contested))
                 .route("/segments/{id}/classification", web::get().to(kano::classification))
                 .route(
                     "/segments/{id}/value-proposition",
                     web::get().to(reports::value_proposition),
                 )
                 .route("/reports/gaps", web::get().to(reports::gaps))
+                .route("/reports/gaps/trend", web::get().to(reports::trend))
                 .service(
                     web::resource("/requirements/{id}")
                         .route(web::get().to(requirements::get))

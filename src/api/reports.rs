@@ -129,3 +129,35 @@ pub async fn value_proposition(
         ),
     })
 }
+
+#[derive(Debug, Deserialize, Validate, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TrendQuery {
+    pub segment_id: Option<i32>,
+    pub requirement_id: Option<i32>,
+    /// First month, `YYYY-MM` (default: eleven months before `to`).
+    #[param(pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$", min_length = 7, max_length = 7)]
+    pub from: Option<String>,
+    /// Last month, `YYYY-MM` (default: this month); at most 120 months after `from`.
+    #[param(pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$", min_length = 7, max_length = 7)]
+    pub to: Option<String>,
+}
+
+/// `GET /reports/gaps/trend`: each gap month by month.
+#[utoipa::path(get, path = "/api/v1/reports/gaps/trend", tag = "reports", params(TrendQuery),
+    responses((status = 200, description = "Per month, the gap of each requirement and segment being worked, from the assessment history in force at the month's end", body = crate::service::reports::GapTrend),
+        (status = 422, description = "`from` or `to` is not a month (YYYY-MM), `from` is after `to`, or the range is over 120 months (`validation_failed`)", body = crate::error::ErrorBody)))]
+pub async fn trend(
+    caller: Authorized<ReadGapReport>,
+    state: web::Data<AppState>,
+    ValidQuery(q): ValidQuery<TrendQuery>,
+) -> Result<HttpResponse, AppError> {
+    let filter = reports::TrendFilter {
+        segment_id: q.segment_id,
+        requirement_id: q.requirement_id,
+        from: q.from,
+        to: q.to,
+    };
+    Ok(HttpResponse::Ok().json(reports::gap_trend(&state, &caller, filter).await?))
+}

@@ -148,3 +148,11 @@ pub fn newest(conn: &mut DbConnection) -> QueryResult<std::collections::HashMap<
     }
     Ok(map)
 }
+
+/// Every assessment, oldest first (by date, then id): the history the gap trend replays.
+pub fn history(conn: &mut DbConnection) -> QueryResult<Vec<Assessment>> {
+    assessments::table
+        .order((assessments::assessed_on.asc(), assessments::id.asc()))
+        .select(Assessment::as_select())
+        .load(conn)
+}

@@ -69,11 +69,13 @@ pub enum SegmentSelection {
     Pooled(Scope),
 }
 
-/// The 5×5 answer grid and importance per requirement, counted by the database.
+/// The 5×5 answer grid and importance per requirement, counted by the database; of one wave
+/// (`session_id`) or of every answer.
 pub fn tallies(
     conn: &mut DbConnection,
     selection: &SegmentSelection,
     requirement_id: Option<i32>,
+    session_id: Option<i32>,
 ) -> QueryResult<BTreeMap<i32, Tally>> {
     let mut query = kano_responses::table
         .group_by((
@@ -99,6 +101,9 @@ pub fn tallies(
     }
     if let Some(id) = requirement_id {
         query = query.filter(kano_responses::requirement_id.eq(id));
+    }
+    if let Some(id) = session_id {
+        query = query.filter(kano_responses::session_id.eq(id));
     }
     let rows: Vec<(i32, i32, i32, i64, Option<i64>, i64)> = query.load(conn)?;
     let mut map: BTreeMap<i32, Tally> = BTreeMap::new();
@@ -146,10 +151,14 @@ pub fn finding_counts(conn: &mut DbConnection, segment_id: i32) -> QueryResult<B
 }
 
 /// Answer grids for many segments at once, keyed by (segment, requirement): one query for a
-/// whole report instead of one per segment.
-pub fn tallies_by_segment(conn: &mut DbConnection, segment_ids: &[i32]) -> QueryResult<BTreeMap<(i32, i32), Tally>> {
+/// whole report instead of one per segment. Of one wave (`session_id`) or of every answer.
+pub fn tallies_by_segment(
+    conn: &mut DbConnection,
+    segment_ids: &[i32],
+    session_id: Option<i32>,
+) -> QueryResult<BTreeMap<(i32, i32), Tally>> {
     type Row = (i32, i32, i32, i32, i64, Option<i64>, i64);
-    let rows: Vec<Row> = kano_responses::table
+    let mut query = kano_responses::table
         .filter(kano_responses::segment_id.eq_any(segment_ids.to_vec()))
         .group_by((
             kano_responses::segment_id,
@@ -166,7 +175,11 @@ pub fn tallies_by_segment(conn: &mut DbConnection, segment_ids: &[i32]) -> Query
             sum(kano_responses::importance),
             count(kano_responses::importance),
         ))
-        .load(conn)?;
+        .into_boxed::<MultiBackend>();
+    if let Some(id) = session_id {
+        query = query.filter(kano_responses::session_id.eq(id));
+    }
+    let rows: Vec<Row> = query.load(conn)?;
     let mut map: BTreeMap<(i32, i32), Tally> = BTreeMap::new();
     for (segment, requirement, functional, dysfunctional, n, importance_sum, importance_n) in rows {
         let (Some(f), Some(d)) = (
@@ -176,6 +189,58 @@ pub fn tallies_by_segment(conn: &mut DbConnection, segment_ids: &[i32]) -> Query
             continue;
         };
         let tally = map.entry((segment, requirement)).or_default();
+        tally.add_cell(f, d, n.max(0) as u64);
+        tally.add_importance(importance_sum.unwrap_or(0).max(0) as u64, importance_n.max(0) as u64);
+    }
+    Ok(map)
+}
+
+/// Answer grids per wave: keyed by (session, requirement), over the answers of the selected
+/// segments that belong to one of `session_ids` (a wave is a survey session).
+pub fn tallies_by_session(
+    conn: &mut DbConnection,
+    selection: &SegmentSelection,
+    requirement_id: i32,
+    session_ids: &[i32],
+) -> QueryResult<BTreeMap<(i32, i32), Tally>> {
+    type Row = (Option<i32>, i32, i32, i32, i64, Option<i64>, i64);
+    let mut query = kano_responses::table
+        .filter(kano_responses::requirement_id.eq(requirement_id))
+        .filter(kano_responses::session_id.eq_any(session_ids.to_vec()))
+        .group_by((
+            kano_responses::session_id,
+            kano_responses::requirement_id,
+            kano_responses::functional,
+            kano_responses::dysfunctional,
+        ))
+        .select((
+            kano_responses::session_id,
+            kano_responses::requirement_id,
+            kano_responses::functional,
+            kano_responses::dysfunctional,
+            count_star(),
+            sum(kano_responses::importance),
+            count(kano_responses::importance),
+        ))
+        .into_boxed::<MultiBackend>();
+    match selection {
+        SegmentSelection::One(id) => query = query.filter(kano_responses::segment_id.eq(*id)),
+        SegmentSelection::Pooled(Scope::All) => {}
+        SegmentSelection::Pooled(Scope::Segments(ids)) => {
+            query = query.filter(kano_responses::segment_id.eq_any(ids.clone()))
+        }
+    }
+    let rows: Vec<Row> = query.load(conn)?;
+    let mut map: BTreeMap<(i32, i32), Tally> = BTreeMap::new();
+    for (session, requirement, functional, dysfunctional, n, importance_sum, importance_n) in rows {
+        let (Some(session), Some(f), Some(d)) = (
+            session,
+            Answer::from_number(functional.into()),
+            Answer::from_number(dysfunctional.into()),
+        ) else {
+            continue;
+        };
+        let tally = map.entry((session, requirement)).or_default();
         tally.add_cell(f, d, n.max(0) as u64);
         tally.add_importance(importance_sum.unwrap_or(0).max(0) as u64, importance_n.max(0) as u64);
     }

@@ -192,3 +192,12 @@ fn set_segments(conn: &mut DbConnection, session_id: i32, segment_ids: &[i32]) -
     }
     Ok(())
 }
+
+/// The survey waves the scope may see (sessions of kind `survey`), oldest first.
+pub fn surveys(conn: &mut DbConnection, scope: &Scope) -> QueryResult<Vec<SessionRow>> {
+    visible(scope, None)
+        .filter(sessions::kind.eq(crate::domain::terms::SessionKind::Survey.as_str()))
+        .order((sessions::held_on.asc(), sessions::id.asc()))
+        .select(SessionRow::as_select())
+        .load(conn)
+}

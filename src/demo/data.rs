@@ -90,6 +90,10 @@ pub struct DemoAssessment {
 /// The title of the survey session the questionnaire answers belong to.
 pub const SURVEY_SESSION: &str = "Autumn 2026 Kano questionnaire";
 
+/// The second wave, a year later: a short re-survey of a few requirements (see
+/// [`second_wave_profiles`]).
+pub const SECOND_SURVEY_SESSION: &str = "Autumn 2027 Kano re-survey";
+
 const FACULTY: &str = "Faculty";
 const STUDENTS: &str = "Students";
 const RESEARCH: &str = "Research";
@@ -485,7 +489,7 @@ static REQUIREMENTS: [DemoRequirement; 32] = [
     ),
 ];
 
-static SESSIONS: [DemoSession; 8] = [
+static SESSIONS: [DemoSession; 9] = [
     DemoSession {
         kind: SessionKind::Interview,
         title: S_REGISTRAR,
@@ -562,6 +566,16 @@ static SESSIONS: [DemoSession; 8] = [
         notes: "Half-day workshop with the five service ambassadors and two user representatives per segment to \
                 check the survey results against current capability. Agreed that the call-back standard and \
                 first-contact resolution make up the first service improvement plan.",
+    },
+    DemoSession {
+        kind: SessionKind::Survey,
+        title: SECOND_SURVEY_SESSION,
+        held_on: "2027-10-18",
+        facilitator: "Sam Kowalski",
+        segments: ALL_SEGMENTS,
+        notes: "The yearly re-survey, a year after the first questionnaire: the same functional and dysfunctional \
+                questions for five requirements, without the importance question. Single sign-on, rolled out for \
+                staff in the spring, is no longer a pleasant surprise for faculty but something they expect.",
     },
 ];
 
@@ -1404,6 +1418,39 @@ static ANSWER_PROFILES: [DemoAnswerProfile; 72] = [
     ]),
 ];
 
+// The second wave (2027), importance not asked, fresh respondent ids. Faculty's DS-SSO fades
+// from delighter to satisfier (single sign-on arrived and is now expected); DS-LMS-INTEGRATION
+// stays a satisfier for faculty and a basic need for students, so the two segments disagree in
+// this wave too; the rest keep their category.
+#[rustfmt::skip]
+static SECOND_WAVE_PROFILES: [DemoAnswerProfile; 5] = [
+    // O 50, A 18, I 16, M 14 (was A 50, I 22, O 17): a fading delighter
+    profile(FACULTY, "DS-SSO", 50, None, &[
+        ((LK, DL), 50), ((LK, NT), 12), ((LK, LW), 4), ((LK, MB), 2), ((MB, DL), 8), ((NT, DL), 6), ((NT, NT), 13),
+        ((LW, LW), 3), ((LK, LK), 2),
+    ]),
+    // O 52, I 16, M 15, A 14, as in 2026
+    profile(FACULTY, "DS-LMS-INTEGRATION", 48, None, &[
+        ((LK, DL), 52), ((MB, DL), 8), ((NT, DL), 7), ((LK, NT), 12), ((LK, MB), 2), ((NT, NT), 13), ((MB, NT), 3),
+        ((LK, LK), 2), ((DL, DL), 1),
+    ]),
+    // M 49, O 24, I 15, as in 2026
+    profile(STUDENTS, "DS-LMS-INTEGRATION", 55, None, &[
+        ((MB, DL), 29), ((NT, DL), 14), ((LW, DL), 6), ((LK, DL), 24), ((LK, NT), 8), ((LK, LW), 2), ((NT, NT), 12),
+        ((MB, NT), 3), ((LK, LK), 1), ((NT, LK), 1),
+    ]),
+    // A 60, O 16, I 15: still a delighter
+    profile(STUDENTS, "HD-CHAT-247", 57, None, &[
+        ((LK, NT), 38), ((LK, LW), 17), ((LK, MB), 5), ((LK, DL), 16), ((NT, DL), 4), ((MB, DL), 2), ((NT, NT), 13),
+        ((LW, LW), 2), ((LK, LK), 2), ((DL, NT), 1),
+    ]),
+    // M 60, O 22, I 10: still a basic need
+    profile(ADMIN, "HD-CALLBACK", 49, None, &[
+        ((MB, DL), 35), ((NT, DL), 17), ((LW, DL), 8), ((LK, DL), 22), ((LK, NT), 3), ((NT, NT), 8), ((MB, MB), 2),
+        ((LK, LK), 3), ((DL, NT), 2),
+    ]),
+];
+
 const fn measured_at(
     requirement: &'static str,
     segment: Option<&'static str>,
@@ -1822,6 +1869,11 @@ pub fn answer_profiles() -> &'static [DemoAnswerProfile] {
     &ANSWER_PROFILES
 }
 
+/// The second wave's answer profiles (session [`SECOND_SURVEY_SESSION`]).
+pub fn second_wave_profiles() -> &'static [DemoAnswerProfile] {
+    &SECOND_WAVE_PROFILES
+}
+
 /// Current-capability assessments, older ones superseded by newer ones.
 pub fn assessments() -> &'static [DemoAssessment] {
     &ASSESSMENTS
@@ -1908,9 +1960,19 @@ fn apportion(mix: &[((Answer, Answer), u32)], respondents: u32) -> Vec<(Answer, 
 /// respondents in an order shuffled by a fixed-seed splitmix64 PRNG. Importance is the profile's
 /// ±1 (a quarter each way), clamped to 1..=5; None when the profile did not ask it.
 pub fn answers(profile: &DemoAnswerProfile) -> Vec<(String, Answer, Answer, Option<i32>)> {
+    answers_in_wave(profile, 1)
+}
+
+/// [`answers`] of a later survey wave: respondent ids carry the wave ("FAC-W2-017": a
+/// respondent answers a requirement once per wave) and the shuffle its own seed.
+pub fn answers_in_wave(profile: &DemoAnswerProfile, wave: u32) -> Vec<(String, Answer, Answer, Option<i32>)> {
     let mut pairs = apportion(profile.mix, profile.respondents);
-    let (prefix, pool) = respondent_pool(profile.segment, profile.respondents);
-    let mut rng = SplitMix64(profile_seed(profile.segment, profile.requirement));
+    let (mut prefix, pool) = respondent_pool(profile.segment, profile.respondents);
+    if wave > 1 {
+        prefix = format!("{prefix}-W{wave}");
+    }
+    let seed = profile_seed(profile.segment, profile.requirement) ^ u64::from(wave.saturating_sub(1)).rotate_left(32);
+    let mut rng = SplitMix64(seed);
 
     // Partial Fisher–Yates: the first `pairs.len()` of the pool, in ascending id order.
     let mut ids: Vec<u32> = (1..=pool).collect();
@@ -1982,6 +2044,55 @@ mod tests {
         requirements().iter().find(|r| r.key == key)
     }
 
+    fn tally_of(profile: &DemoAnswerProfile, wave: u32) -> crate::domain::kano::Tally {
+        let mut t = crate::domain::kano::Tally::default();
+        for (_, f, d, _) in answers_in_wave(profile, wave) {
+            t.add_cell(f, d, 1);
+        }
+        t
+    }
+
+    #[test]
+    fn second_wave_tells_its_story() {
+        use crate::domain::kano::KanoCategory;
+        use crate::domain::kano_waves::{contested, transitions, DEFAULT_MIN_SAMPLE};
+        use std::collections::BTreeMap;
+        let first = |seg: &str, req: &str| {
+            answer_profiles()
+                .iter()
+                .find(|p| p.segment == seg && p.requirement == req)
+                .unwrap_or_else(|| panic!("{seg} {req} in the first wave"))
+        };
+        // Every second-wave profile was asked in the first wave too, so it has a move.
+        let ids: HashMap<&str, i32> = requirements().iter().zip(1..).map(|(r, i)| (r.key, i)).collect();
+        let mut before = BTreeMap::new();
+        let mut after = BTreeMap::new();
+        for p in second_wave_profiles().iter().filter(|p| p.segment == FACULTY) {
+            before.insert(ids[p.requirement], tally_of(first(p.segment, p.requirement), 1));
+            after.insert(ids[p.requirement], tally_of(p, 2));
+        }
+        let t = transitions(&before, &after);
+        assert_eq!(t.fading_delighters, vec![ids["DS-SSO"]], "{t:?}");
+        assert_eq!(t.matrix.get(KanoCategory::A, KanoCategory::O), 1);
+        assert_eq!(t.matrix.get(KanoCategory::O, KanoCategory::O), 1);
+        assert!(t.moved.iter().all(|m| m.significant), "{t:?}");
+        // Faculty and students disagree on DS-LMS-INTEGRATION in the second wave.
+        let lms: Vec<_> = second_wave_profiles()
+            .iter()
+            .filter(|p| p.requirement == "DS-LMS-INTEGRATION")
+            .map(|p| tally_of(p, 2))
+            .collect();
+        assert_eq!(lms.len(), 2);
+        assert!(contested(&lms, DEFAULT_MIN_SAMPLE).is_some_and(|p| p < 0.05));
+        // Fresh respondents: none answers twice in a wave, ids differ from the first wave's.
+        for p in second_wave_profiles() {
+            let ids: HashSet<String> = answers_in_wave(p, 2).into_iter().map(|(id, ..)| id).collect();
+            assert_eq!(ids.len() as u32, p.respondents);
+            assert!(ids.iter().all(|id| id.contains("-W2-")), "{ids:?}");
+            assert_eq!(p.importance, None);
+        }
+    }
+
     #[test]
     fn date_check_works() {
         assert!(valid_date("2026-02-28"));
@@ -2003,7 +2114,7 @@ mod tests {
     fn totals_are_in_range() {
         assert_eq!(segments().len(), 5);
         assert!((28..=32).contains(&requirements().len()));
-        assert!((6..=8).contains(&sessions().len()));
+        assert!((6..=9).contains(&sessions().len()));
         assert!((40..=60).contains(&findings().len()));
         assert!((60..=80).contains(&answer_profiles().len()));
         assert!((30..=45).contains(&assessments().len()));
@@ -2092,7 +2203,11 @@ mod tests {
         assert_eq!(titles.len(), sessions().len(), "titles unique");
         for s in sessions() {
             assert!(valid_date(s.held_on), "{}", s.title);
-            assert!(("2026-09-01"..="2026-11-30").contains(&s.held_on), "{}", s.title);
+            if s.title == SECOND_SURVEY_SESSION {
+                assert_eq!(s.held_on, "2027-10-18", "a year after the first wave");
+            } else {
+                assert!(("2026-09-01"..="2026-11-30").contains(&s.held_on), "{}", s.title);
+            }
             assert!(!s.segments.is_empty() && !s.facilitator.is_empty() && !s.notes.is_empty());
             let unique: HashSet<&str> = s.segments.iter().copied().collect();
             assert_eq!(unique.len(), s.segments.len(), "{}", s.title);
@@ -2109,7 +2224,9 @@ mod tests {
             .expect("survey session");
         assert_eq!(survey.kind, SessionKind::Survey);
         assert_eq!(survey.segments.len(), segments().len());
-        assert_eq!(sessions().iter().filter(|s| s.kind == SessionKind::Survey).count(), 1);
+        assert_eq!(sessions().iter().filter(|s| s.kind == SessionKind::Survey).count(), 2);
+        let dates: Vec<&str> = sessions().iter().map(|s| s.held_on).collect();
+        assert!(dates.windows(2).all(|w| w[0] <= w[1]), "in date order");
         assert!(sessions().iter().any(|s| s.kind == SessionKind::Workshop));
     }
 

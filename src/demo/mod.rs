@@ -179,6 +179,23 @@ pub fn load(db: &Db) -> Result<DemoSummary, AppError> {
                 answers += insert_many(c, chunk)?;
             }
         }
+        let second = session_ids.get(data::SECOND_SURVEY_SESSION).copied();
+        for p in data::second_wave_profiles() {
+            let (requirement_id, segment_id) = (requirement(p.requirement)?, segment(p.segment)?);
+            let rows: Vec<NewResponse> = data::answers_in_wave(p, 2)
+                .into_iter()
+                .map(|(respondent, f, d, importance)| NewResponse {
+                    requirement_id,
+                    segment_id,
+                    session_id: second,
+                    respondent,
+                    functional: i32::from(f.number()),
+                    dysfunctional: i32::from(d.number()),
+                    importance,
+                })
+                .collect();
+            answers += insert_many(c, &rows)?;
+        }
         for a in data::assessments() {
             assessments::insert(
                 c,

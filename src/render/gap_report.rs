@@ -53,6 +53,8 @@ pub struct RowView {
     pub gap: f64,
     pub assessed: bool,
     pub assessed_on: Option<NaiveDate>,
+    /// Segments genuinely disagree on this requirement (`GET /kano/contested`).
+    pub contested: bool,
 }
 
 #[derive(Serialize, Clone, utoipa::ToSchema)]
@@ -154,6 +156,7 @@ fn row_view(data: &GapData, row: &GapRow) -> RowView {
         gap: row.gap,
         assessed: row.assessed,
         assessed_on,
+        contested: data.contested.contains_key(&row.requirement_id),
     }
 }
 

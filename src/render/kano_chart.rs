@@ -31,8 +31,34 @@ fn py(v: f64) -> f64 {
     SIZE - MARGIN - v.clamp(0.0, 1.0) * PLOT
 }
 
+/// A point's 95 % intervals, drawn as whiskers: `x` on |Worse| and `y` on Better, each
+/// `[low, high]` in 0..1; a low sample is drawn hollow and says so in its tooltip.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Whiskers {
+    pub x: Option<[f64; 2]>,
+    pub y: Option<[f64; 2]>,
+    pub low_sample: bool,
+}
+
+/// A requirement's move between two waves: from (|Worse|, Better) to (|Worse|, Better).
+pub struct Arrow {
+    pub label: String,
+    pub from: (f64, f64),
+    pub to: (f64, f64),
+    /// A delighter fading into a satisfier or basic need: drawn in the warning colour.
+    pub fading: bool,
+    /// The category changed (otherwise drawn faint).
+    pub moved: bool,
+}
+
+/// The diagram without intervals.
 pub fn render(title: &str, points: &[ChartPoint]) -> String {
-    let mut svg = String::with_capacity(4096 + points.len() * 160);
+    render_with_whiskers(title, points, &[])
+}
+
+/// The picture's frame: background, quadrant names, axes and ticks.
+fn open(title: &str, capacity: usize) -> String {
+    let mut svg = String::with_capacity(4096 + capacity);
     let _ = write!(
         svg,
         r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SIZE} {SIZE}" width="{SIZE}" height="{SIZE}" role="img" aria-labelledby="kano-title" font-family="system-ui, sans-serif" font-size="12">"##
@@ -76,49 +102,130 @@ pub fn render(title: &str, points: &[ChartPoint]) -> String {
         SIZE - 18.0,
         py(0.5)
     );
+    svg
+}
+
+/// A label beside (cx, cy): on the right half it reads leftwards so it stays in the picture.
+fn label_text(label: &str, x: f64, cx: f64, cy: f64) -> String {
+    let (lx, anchor) = if x > 0.5 {
+        (cx - 6.0, "end")
+    } else {
+        (cx + 6.0, "start")
+    };
+    format!(
+        r##"<text x="{lx:.1}" y="{:.1}" text-anchor="{anchor}" fill="#1a202c">{label}</text>"##,
+        cy - 6.0
+    )
+}
+
+/// The picture's end: a note when there are too many labels or nothing to show.
+fn close(mut svg: String, count: usize, labelled: bool, empty_note: &str) -> String {
+    if !labelled {
+        let _ = write!(
+            svg,
+            r##"<text x="{}" y="{}" text-anchor="middle" fill="#8a8f98">{count} points: hover a point for its name</text>"##,
+            px(0.5),
+            SIZE - 36.0,
+        );
+    }
+    if count == 0 {
+        let _ = write!(
+            svg,
+            r##"<text x="{}" y="{}" text-anchor="middle" fill="#8a8f98">{}</text>"##,
+            px(0.5),
+            py(0.5) - 12.0,
+            escape(empty_note)
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// The diagram with each point's 95 % intervals as whiskers (`whiskers[i]` belongs to
+/// `points[i]`; missing ones draw none). Low samples are drawn hollow.
+pub fn render_with_whiskers(title: &str, points: &[ChartPoint], whiskers: &[Whiskers]) -> String {
+    let mut svg = open(title, points.len() * 160);
     let labelled = points.len() <= MAX_LABELS;
-    for p in points {
+    for (i, p) in points.iter().enumerate() {
+        let w = whiskers.get(i).copied().unwrap_or_default();
         let (cx, cy) = (px(p.x), py(p.y));
         let label = escape(&p.label);
-        // Labels on the right half read leftwards so they stay inside the picture.
-        let (lx, anchor) = if p.x > 0.5 {
-            (cx - 6.0, "end")
-        } else {
-            (cx + 6.0, "start")
-        };
         let text = if labelled {
-            format!(
-                r##"<text x="{lx:.1}" y="{:.1}" text-anchor="{anchor}" fill="#1a202c">{label}</text>"##,
-                cy - 6.0
+            label_text(&label, p.x, cx, cy)
+        } else {
+            String::new()
+        };
+        let mut bars = String::new();
+        let mut interval = String::new();
+        if let Some([low, high]) = w.x {
+            let _ = write!(
+                bars,
+                r##"<line class="ci" x1="{:.1}" y1="{cy:.1}" x2="{:.1}" y2="{cy:.1}" stroke="#90a4c0"/>"##,
+                px(low),
+                px(high)
+            );
+            let _ = write!(interval, ", |Worse| 95 % CI {low:.2}–{high:.2}");
+        }
+        if let Some([low, high]) = w.y {
+            let _ = write!(
+                bars,
+                r##"<line class="ci" x1="{cx:.1}" y1="{:.1}" x2="{cx:.1}" y2="{:.1}" stroke="#90a4c0"/>"##,
+                py(low),
+                py(high)
+            );
+            let _ = write!(interval, ", Better 95 % CI {low:.2}–{high:.2}");
+        }
+        let (fill, note) = if w.low_sample {
+            (
+                r##"fill="#fff" stroke="#2b6cb0" stroke-width="2" class="low-sample""##,
+                " (low sample)",
             )
+        } else {
+            (r##"fill="#2b6cb0""##, "")
+        };
+        let _ = write!(
+            svg,
+            r##"<g><title>{label}: |Worse| {:.2}, Better {:.2}{interval}{note}</title>{bars}<circle cx="{cx:.1}" cy="{cy:.1}" r="4" {fill}/>{text}</g>"##,
+            p.x, p.y,
+        );
+    }
+    close(svg, points.len(), labelled, "No questionnaire answers yet")
+}
+
+/// The life-cycle diagram: each requirement's move between two waves as an arrow from its
+/// point in the first wave to its point in the second. Fading delighters are drawn in the
+/// warning colour, requirements that kept their category faint.
+pub fn render_arrows(title: &str, arrows: &[Arrow]) -> String {
+    let mut svg = open(title, arrows.len() * 240);
+    svg.push_str(
+        r##"<defs><marker id="kano-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0 L10 5 L0 10 z" fill="context-stroke"/></marker></defs>"##,
+    );
+    let labelled = arrows.len() <= MAX_LABELS;
+    for a in arrows {
+        let (x1, y1, x2, y2) = (px(a.from.0), py(a.from.1), px(a.to.0), py(a.to.1));
+        let label = escape(&a.label);
+        let (colour, class) = match (a.fading, a.moved) {
+            (true, _) => ("#c05621", "arrow fading"),
+            (false, true) => ("#2b6cb0", "arrow moved"),
+            (false, false) => ("#a0aec0", "arrow kept"),
+        };
+        let text = if labelled && (a.moved || a.fading) {
+            label_text(&label, a.to.0, x2, y2)
         } else {
             String::new()
         };
         let _ = write!(
             svg,
-            r##"<g><title>{label}: |Worse| {:.2}, Better {:.2}</title><circle cx="{cx:.1}" cy="{cy:.1}" r="4" fill="#2b6cb0"/>{text}</g>"##,
-            p.x, p.y,
+            r##"<g class="{class}"><title>{label}: from |Worse| {:.2}, Better {:.2} to |Worse| {:.2}, Better {:.2}{}</title><circle cx="{x1:.1}" cy="{y1:.1}" r="3" fill="none" stroke="{colour}"/><line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="{colour}" stroke-width="{}" marker-end="url(#kano-head)"/>{text}</g>"##,
+            a.from.0,
+            a.from.1,
+            a.to.0,
+            a.to.1,
+            if a.fading { " (fading delighter)" } else { "" },
+            if a.moved || a.fading { "2" } else { "1" },
         );
     }
-    if !labelled {
-        let _ = write!(
-            svg,
-            r##"<text x="{}" y="{}" text-anchor="middle" fill="#8a8f98">{} points: hover a point for its name</text>"##,
-            px(0.5),
-            SIZE - 36.0,
-            points.len()
-        );
-    }
-    if points.is_empty() {
-        let _ = write!(
-            svg,
-            r##"<text x="{}" y="{}" text-anchor="middle" fill="#8a8f98">No questionnaire answers yet</text>"##,
-            px(0.5),
-            py(0.5) - 12.0
-        );
-    }
-    svg.push_str("</svg>");
-    svg
+    close(svg, arrows.len(), labelled, "No requirement has answers in both waves")
 }
 
 #[cfg(test)]
@@ -161,6 +268,74 @@ mod tests {
         assert!(svg.contains("<title>REQ-7: |Worse| 0.50, Better 0.50</title>"));
         assert!(!svg.contains(">REQ-7</text>"));
         assert!(svg.contains("30 points: hover a point for its name"));
+    }
+
+    #[test]
+    fn whiskers_and_low_samples() {
+        let points = [
+            ChartPoint {
+                label: "A<&>".into(),
+                x: 0.5,
+                y: 0.25,
+            },
+            ChartPoint {
+                label: "B".into(),
+                x: 0.1,
+                y: 0.9,
+            },
+        ];
+        let whiskers = [
+            Whiskers {
+                x: Some([0.25, 0.75]),
+                y: Some([0.0, 0.5]),
+                low_sample: true,
+            },
+            Whiskers::default(),
+        ];
+        let svg = render_with_whiskers("Kano", &points, &whiskers);
+        // |Worse| 0.25..0.75 → x 150..330 at cy = 480 − 60 − 0.25·360 = 330.
+        assert!(svg.contains(r#"x1="150.0" y1="330.0" x2="330.0" y2="330.0""#), "{svg}");
+        // Better 0..0.5 → y 420..240 at cx = 240.
+        assert!(svg.contains(r#"x1="240.0" y1="420.0" x2="240.0" y2="240.0""#), "{svg}");
+        assert!(svg.contains("A&lt;&amp;&gt;: |Worse| 0.50, Better 0.25, |Worse| 95 % CI 0.25–0.75"));
+        assert!(svg.contains("(low sample)</title>"));
+        assert_eq!(svg.matches(r#"class="low-sample""#).count(), 1);
+        assert_eq!(svg.matches(r#"class="ci""#).count(), 2);
+        assert!(!svg.contains("A<&>"), "labels are escaped");
+        // Without whiskers the picture is the plain diagram.
+        assert_eq!(render_with_whiskers("Kano", &points, &[]), render("Kano", &points));
+    }
+
+    #[test]
+    fn arrows_between_waves() {
+        let arrows = [
+            Arrow {
+                label: "DS-<SSO>".into(),
+                from: (0.1, 0.8),
+                to: (0.6, 0.7),
+                fading: true,
+                moved: true,
+            },
+            Arrow {
+                label: "HD-CALLBACK".into(),
+                from: (0.8, 0.3),
+                to: (0.82, 0.32),
+                fading: false,
+                moved: false,
+            },
+        ];
+        let svg = render_arrows("Life cycle", &arrows);
+        assert!(svg.contains(r#"class="arrow fading""#) && svg.contains(r#"class="arrow kept""#));
+        assert!(svg.contains(
+            "DS-&lt;SSO&gt;: from |Worse| 0.10, Better 0.80 to |Worse| 0.60, Better 0.70 (fading delighter)"
+        ));
+        // x 60 + 0.1·360 = 96, y 420 − 0.8·360 = 132 → x 276, y 168.
+        assert!(svg.contains(r#"x1="96.0" y1="132.0" x2="276.0" y2="168.0""#), "{svg}");
+        assert!(
+            !svg.contains(">HD-CALLBACK</text>"),
+            "unmoved requirements are not labelled"
+        );
+        assert!(render_arrows("x", &[]).contains("No requirement has answers in both waves"));
     }
 
     #[test]

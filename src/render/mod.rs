@@ -6,6 +6,7 @@ pub mod kano_chart;
 pub mod markdown;
 pub mod sla;
 pub mod templates;
+pub mod trend_chart;
 pub mod value_proposition;
 
 /// Escapes text for XML/HTML content and attribute values.

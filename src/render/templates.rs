@@ -24,6 +24,15 @@ const HTML: &[(&str, &str)] = &[
     ("import", include_str!("../../templates/pages/import.html.hbs")),
     ("kano", include_str!("../../templates/pages/kano.html.hbs")),
     (
+        "kano_lifecycle",
+        include_str!("../../templates/pages/kano_lifecycle.html.hbs"),
+    ),
+    (
+        "kano_contested",
+        include_str!("../../templates/pages/kano_contested.html.hbs"),
+    ),
+    ("gap_trend", include_str!("../../templates/pages/gap_trend.html.hbs")),
+    (
         "value_proposition_page",
         include_str!("../../templates/pages/value_proposition.html.hbs"),
     ),

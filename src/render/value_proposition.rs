@@ -2,6 +2,8 @@
 //! (satisfiers) and exploring (delighters), how well each is delivered today, and the state of
 //! its SLA. Built from the same ranked gaps as the gap report.
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 
 use super::gap_report::RowView;
@@ -23,6 +25,11 @@ pub struct Item {
     pub rank: Option<u32>,
     /// Width of the fulfilment bar, 0–100.
     pub bar_percent: u32,
+    /// Another segment sees this requirement differently (segments genuinely disagree on it);
+    /// which segment, and its numbers, are not shown here.
+    pub seen_differently: bool,
+    /// That, in words; None when not.
+    pub seen_differently_note: Option<&'static str>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -54,8 +61,15 @@ pub struct ValueProposition {
     pub sla: Option<SlaState>,
 }
 
-fn item(r: &RowView) -> Item {
+/// What a value proposition says of a requirement another segment sees differently.
+pub const SEEN_DIFFERENTLY: &str =
+    "Another segment sees this requirement differently: what delights or satisfies one group is expected by another.";
+
+fn item(r: &RowView, seen_differently: &HashSet<i32>) -> Item {
+    let differs = seen_differently.contains(&r.requirement.id);
     Item {
+        seen_differently: differs,
+        seen_differently_note: differs.then_some(SEEN_DIFFERENTLY),
         key: r.requirement.key.clone(),
         title: r.requirement.title.clone(),
         service_area: r.service_area.name.clone(),
@@ -71,16 +85,23 @@ fn item(r: &RowView) -> Item {
     }
 }
 
-/// Sorts the segment's rows (ranked, in order of work, then met ones) into the three lists.
-pub fn build(segment: SegmentView, ranked: &[RowView], met: &[RowView], sla: Option<SlaState>) -> ValueProposition {
+/// Sorts the segment's rows (ranked, in order of work, then met ones) into the three lists;
+/// `seen_differently` holds the requirements (ids) another segment classifies differently.
+pub fn build(
+    segment: SegmentView,
+    ranked: &[RowView],
+    met: &[RowView],
+    sla: Option<SlaState>,
+    seen_differently: &HashSet<i32>,
+) -> ValueProposition {
     let mut promises = Vec::new();
     let mut improving = Vec::new();
     let mut exploring = Vec::new();
     for r in ranked.iter().chain(met) {
         match r.category {
-            "M" => promises.push(item(r)),
-            "O" => improving.push(item(r)),
-            "A" => exploring.push(item(r)),
+            "M" => promises.push(item(r, seen_differently)),
+            "O" => improving.push(item(r, seen_differently)),
+            "A" => exploring.push(item(r, seen_differently)),
             _ => {}
         }
     }

@@ -40,6 +40,8 @@ pub struct Context {
     /// Shared with the blocking pool, where documents are rendered beside their queries.
     pub templates: Arc<Templates>,
     pub metrics: Metrics,
+    /// The `kano_min_sample` setting: fewer A + O + M + I answers are a low sample.
+    pub kano_min_sample: u64,
 }
 
 impl Context {
@@ -48,7 +50,14 @@ impl Context {
             db,
             templates: Arc::new(Templates::new()?),
             metrics: Metrics::default(),
+            kano_min_sample: crate::domain::kano_waves::DEFAULT_MIN_SAMPLE,
         })
+    }
+
+    /// The context with the settings the operations read.
+    pub fn with_settings(mut self, settings: &crate::config::Settings) -> Self {
+        self.kano_min_sample = settings.kano_min_sample;
+        self
     }
 }
 

@@ -14,6 +14,7 @@ pub mod requirements;
 pub mod sessions;
 pub mod sign_in;
 pub mod stakeholder;
+pub mod trend;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
@@ -55,6 +56,9 @@ pages! {
     get "/imports" => imports::import_page;
     post "/imports" => imports::import;
     get "/kano" => kano::kano;
+    get "/kano/lifecycle" => kano::lifecycle;
+    get "/kano/contested" => kano::contested;
+    get "/gap-trend" => trend::gap_trend;
     get "/requirements" => requirements::list;
     post "/requirements" => requirements::create;
     get "/requirements/{id}" => requirements::edit_page;
@@ -231,19 +235,27 @@ pub fn frame(req: &HttpRequest, caller: &Caller, title: impl Into<String>) -> Fr
         Role::Admin => {
             links.push(("/admin".into(), "Users & segments"));
             links.push(("/dashboard".into(), "Gap report"));
+            links.push(("/gap-trend".into(), "Gap trend"));
             links.push(("/sessions".into(), "Sessions"));
             links.push(("/kano".into(), "Kano results"));
+            links.push(("/kano/lifecycle".into(), "Life cycle"));
+            links.push(("/kano/contested".into(), "Contested"));
             links.push(("/requirements".into(), "Requirements"));
         }
         Role::Leadership => {
             links.push(("/dashboard".into(), "Gap report"));
+            links.push(("/gap-trend".into(), "Gap trend"));
             links.push(("/kano".into(), "Kano results"));
+            links.push(("/kano/lifecycle".into(), "Life cycle"));
+            links.push(("/kano/contested".into(), "Contested"));
             links.push(("/requirements".into(), "Requirements"));
         }
         Role::Facilitator => {
             links.push(("/sessions".into(), "Sessions"));
             links.push(("/imports".into(), "Questionnaire upload"));
             links.push(("/kano".into(), "Kano results"));
+            links.push(("/kano/lifecycle".into(), "Life cycle"));
+            links.push(("/kano/contested".into(), "Contested"));
             links.push(("/requirements".into(), "Requirements"));
             links.push(("/dashboard".into(), "Gap report"));
         }

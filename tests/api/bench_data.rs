@@ -60,6 +60,6 @@ fn bench_data_is_deterministic_and_imports_cleanly() {
     // gap report.
     let db = Db::connect(&url, 1).unwrap();
     let mut conn = db.get().unwrap();
-    let data = kanogap::analysis::gap_report(&mut conn, &Scope::All, None, None).unwrap();
+    let data = kanogap::analysis::gap_report(&mut conn, &Scope::All, None, None, 30).unwrap();
     assert_eq!(data.report.rows.len(), 2 * 10);
 }

@@ -730,3 +730,70 @@ async fn facilitator_finds_adds_and_edits_requirements() {
     wait_for_text(&b, "#requirements", "Weekend and holiday help desk").await;
     b.close().await.unwrap();
 }
+
+#[actix_web::test]
+async fn facilitator_picks_two_waves_and_sees_a_fading_delighter() {
+    let Some(tools) = tools() else { return };
+    let app = spawn_app().await;
+    // The demo: two survey waves a year apart, faculty's single sign-on fading.
+    let db = kanogap::db::Db::connect(&app.settings.database_url, 1).expect("database");
+    kanogap::demo::load(&db).expect("demo data");
+    let (_, sessions) = app.get("/api/v1/sessions?limit=100", &app.admin).await;
+    let mut waves: Vec<(String, i64)> = sessions["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "survey")
+        .map(|s| (s["held_on"].as_str().unwrap().to_owned(), s["id"].as_i64().unwrap()))
+        .collect();
+    waves.sort();
+    assert_eq!(waves.len(), 2, "{sessions}");
+    let (_, segments) = app.get("/api/v1/segments", &app.admin).await;
+    let faculty = segments["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "Faculty")
+        .and_then(|s| s["id"].as_i64())
+        .unwrap();
+    let (token, _) = app.user("facilitator", &[]).await;
+    let email = email_of(&app, &token).await;
+    let driver = start_driver(tools);
+    let b = browser(&driver).await;
+
+    sign_in(&b, &app, &email, PASSWORD).await;
+    b.find(Locator::LinkText("Life cycle"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&b, |p| p == "/kano/lifecycle").await;
+    for (id, value) in [
+        ("from", waves[0].1.to_string()),
+        ("to", waves[1].1.to_string()),
+        ("segment_id", faculty.to_string()),
+    ] {
+        b.find(Locator::Id(id))
+            .await
+            .unwrap()
+            .select_by_value(&value)
+            .await
+            .unwrap();
+    }
+    b.find(Locator::Id("compare")).await.unwrap().click().await.unwrap();
+    let fading = wait_for_text(&b, "#fading-delighters", "DS-SSO").await;
+    assert!(fading.contains("delighter → satisfier"), "{fading}");
+    assert!(b
+        .current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .contains(&format!("segment_id={faculty}")));
+    // The arrow is drawn, and the matrix counts the move from A to O.
+    assert_eq!(b.find_all(Locator::Css("svg g.arrow.fading")).await.unwrap().len(), 1);
+    let matrix = text_of(&b, "#transition-matrix").await;
+    assert!(matrix.contains("A delighter"), "{matrix}");
+    let moves = text_of(&b, "#moves").await;
+    assert!(moves.contains("DS-SSO") && moves.contains("yes"), "{moves}");
+}

@@ -812,3 +812,178 @@ async fn a_stakeholder_changes_nothing_of_another_segment() {
         .collect();
     assert_eq!(signers, vec![&json!("zqx-stakeholder@example.test")]);
 }
+
+/// Answers of one segment in one wave: `n` respondents answering `functional` / dislike.
+async fn wave_answers(
+    app: &TestApp,
+    requirement: i64,
+    segment: i64,
+    session: i64,
+    prefix: &str,
+    n: usize,
+    functional: &str,
+) {
+    let items: Vec<Value> = (1..=n)
+        .map(|i| {
+            json!({"respondent": format!("{prefix}-{i}"), "segment_id": segment, "session_id": session,
+                   "functional": functional, "dysfunctional": "dislike"})
+        })
+        .collect();
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/requirements/{requirement}/responses"),
+            &app.admin,
+            Value::Array(items),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+}
+
+#[actix_web::test]
+async fn a_stakeholder_sees_only_their_segments_waves_and_results() {
+    let app = spawn_app().await;
+    let admin = app.admin.clone();
+    let a = id(&app.create("/api/v1/segments", &admin, json!({"name": "Alpha"})).await);
+    let b = id(&app
+        .create("/api/v1/segments", &admin, json!({"name": "Bravo Zqx"}))
+        .await);
+    let shared = id(&app
+        .create(
+            "/api/v1/requirements",
+            &admin,
+            json!({"key": "SHARED-REQ", "title": "Shared", "service_area_id": 1}),
+        )
+        .await);
+    let survey = |title: &str, held_on: &str, segments: Vec<i64>| json!({"kind": "survey", "title": title, "held_on": held_on, "segment_ids": segments});
+    let a_wave = id(&app
+        .create(
+            "/api/v1/sessions",
+            &admin,
+            survey("Alpha survey", "2025-10-01", vec![a]),
+        )
+        .await);
+    let joint = id(&app
+        .create(
+            "/api/v1/sessions",
+            &admin,
+            survey("Joint survey", "2026-10-01", vec![a, b]),
+        )
+        .await);
+    let b_wave = id(&app
+        .create("/api/v1/sessions", &admin, survey("Zqx survey", "2026-05-01", vec![b]))
+        .await);
+    wave_answers(&app, shared, a, a_wave, "alpha-1", 31, "like").await;
+    wave_answers(&app, shared, a, joint, "alpha-2", 32, "like").await;
+    wave_answers(&app, shared, b, joint, "zqx-2", 33, "neutral").await;
+    wave_answers(&app, shared, b, b_wave, "zqx-3", 34, "like").await;
+    // Control: to an admin, the segments disagree in the joint wave.
+    let (_, c) = app
+        .get(&format!("/api/v1/kano/contested?session_id={joint}"), &admin)
+        .await;
+    assert_eq!(c["items"].as_array().map(Vec::len), Some(1), "{c}");
+
+    let (token, _) = app.user("stakeholder", &[a]).await;
+    let mut problems = Vec::new();
+    // B's wave (and B's segment) answer exactly as nothing would.
+    for (theirs, nowhere) in [
+        (
+            format!("/api/v1/kano?session_id={b_wave}"),
+            format!("/api/v1/kano?session_id={NOWHERE}"),
+        ),
+        (
+            format!("/api/v1/requirements/{shared}/kano?session_id={b_wave}"),
+            format!("/api/v1/requirements/{shared}/kano?session_id={NOWHERE}"),
+        ),
+        (
+            format!("/api/v1/kano/chart.svg?session_id={b_wave}"),
+            format!("/api/v1/kano/chart.svg?session_id={NOWHERE}"),
+        ),
+        (
+            format!("/api/v1/kano/transitions?from={a_wave}&to={b_wave}"),
+            format!("/api/v1/kano/transitions?from={a_wave}&to={NOWHERE}"),
+        ),
+        (
+            format!("/api/v1/kano/transitions?from={b_wave}&to={joint}"),
+            format!("/api/v1/kano/transitions?from={NOWHERE}&to={joint}"),
+        ),
+        (
+            format!("/api/v1/kano/transitions?from={a_wave}&to={joint}&segment_id={b}"),
+            format!("/api/v1/kano/transitions?from={a_wave}&to={joint}&segment_id={NOWHERE}"),
+        ),
+        (
+            format!("/api/v1/kano/contested?session_id={b_wave}"),
+            format!("/api/v1/kano/contested?session_id={NOWHERE}"),
+        ),
+        (
+            format!("/api/v1/requirements/{shared}/kano/history?segment_id={b}"),
+            format!("/api/v1/requirements/{shared}/kano/history?segment_id={NOWHERE}"),
+        ),
+    ] {
+        let (status, body, _) = send(&app, Some(&token), &Req::get(&theirs)).await;
+        let (absent_status, absent, _) = send(&app, Some(&token), &Req::get(&nowhere)).await;
+        if (status, &body) != (404, &absent) || absent_status != 404 {
+            problems.push(format!(
+                "{theirs}: {status} {} vs {absent_status} {}",
+                excerpt(&body),
+                excerpt(&absent)
+            ));
+        }
+        let (status, _) = app.get(&theirs, &admin).await;
+        if status != 200 {
+            problems.push(format!("{theirs}: the admin gets {status}"));
+        }
+    }
+    // What A may see counts A's answers only, and names nothing of B.
+    let mut seen = Vec::new();
+    for path in [
+        format!("/api/v1/requirements/{shared}/kano/history"),
+        format!("/api/v1/requirements/{shared}/kano/history?segment_id={a}"),
+        format!("/api/v1/kano/transitions?from={a_wave}&to={joint}"),
+        format!("/api/v1/kano/contested?session_id={joint}"),
+        "/api/v1/kano/contested".to_owned(),
+        format!("/api/v1/kano?session_id={joint}"),
+        format!("/api/v1/segments/{a}/value-proposition"),
+        format!("/kano?session_id={joint}"),
+        format!("/kano/lifecycle?from={a_wave}&to={joint}"),
+    ] {
+        let (status, body, _) = send(&app, Some(&token), &Req::get(&path)).await;
+        if status != 200 {
+            problems.push(format!("{path}: {status} {}", excerpt(&body)));
+        }
+        if contains_ignore_case(&body, MARK) || contains_ignore_case(&body, "Bravo") {
+            problems.push(format!("{path} shows B: {}", excerpt(&body)));
+        }
+        seen.push(json(&body));
+    }
+    let waves: Vec<(i64, u64)> = seen[0]["waves"]
+        .as_array()
+        .map(|w| {
+            w.iter()
+                .map(|w| (w["session_id"].as_i64().unwrap_or(0), w["n"].as_u64().unwrap_or(0)))
+                .collect()
+        })
+        .unwrap_or_default();
+    if waves != vec![(a_wave, 31), (joint, 32)] {
+        problems.push(format!("A's history: {}", seen[0]));
+    }
+    if seen[2]["requirements"] != 1 || seen[2]["matrix"]["O"]["O"] != 1 {
+        problems.push(format!("A's transitions: {}", seen[2]));
+    }
+    if seen[3]["items"] != json!([]) || seen[4]["items"] != json!([]) {
+        problems.push(format!("A sees a contest with B: {} {}", seen[3], seen[4]));
+    }
+    if seen[5]["items"][0]["n"] != 32 {
+        problems.push(format!("A's joint wave: {}", seen[5]));
+    }
+    // The waves A may pick from: A's and the joint one.
+    let (_, sessions) = app.get("/api/v1/sessions", &token).await;
+    if sessions["total"] != 2 {
+        problems.push(format!("A's sessions: {sessions}"));
+    }
+    // The gap trend, like the gap report, is not for stakeholders.
+    let (status, _) = app.get("/api/v1/reports/gaps/trend", &token).await;
+    if status != 403 {
+        problems.push(format!("gap trend: {status}"));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -70,6 +70,25 @@ fn table() -> Vec<Row> {
         rowv("GET /api/v1/kano", "segment_id={s}", SIGNED_IN),
         row("GET /api/v1/kano/chart.svg", SIGNED_IN),
         rowv("GET /api/v1/kano/chart.svg", "segment_id={s}", SIGNED_IN),
+        // Survey waves, the life cycle and contested requirements: everyone signed in
+        // (stakeholders: their segments' waves and answers).
+        rowv("GET /api/v1/kano", "session_id={w}", SIGNED_IN),
+        rowv(
+            "GET /api/v1/requirements/{id}/kano",
+            "session_id={w}&segment_id={s}",
+            SIGNED_IN,
+        ),
+        rowv("GET /api/v1/kano/chart.svg", "session_id={w}", SIGNED_IN),
+        row("GET /api/v1/requirements/{id}/kano/history", SIGNED_IN),
+        rowv(
+            "GET /api/v1/requirements/{id}/kano/history",
+            "segment_id={s}",
+            SIGNED_IN,
+        ),
+        row("GET /api/v1/kano/transitions", SIGNED_IN),
+        rowv("GET /api/v1/kano/transitions", "segment_id={s}", SIGNED_IN),
+        row("GET /api/v1/kano/contested", SIGNED_IN),
+        rowv("GET /api/v1/kano/contested", "session_id={w}", SIGNED_IN),
         row("GET /api/v1/segments/{id}/classification", SIGNED_IN),
         rowv("GET /api/v1/segments/{id}/value-proposition", "format=json", SIGNED_IN),
         rowv("GET /api/v1/segments/{id}/value-proposition", "format=md", SIGNED_IN),
@@ -80,6 +99,12 @@ fn table() -> Vec<Row> {
         rowv("GET /api/v1/reports/gaps", "format=md", [401, 200, 200, 200, 403]),
         rowv("GET /api/v1/reports/gaps", "format=html", [401, 200, 200, 200, 403]),
         rowv("GET /api/v1/reports/gaps", "segment_id={s}", [401, 200, 200, 200, 403]),
+        row("GET /api/v1/reports/gaps/trend", [401, 200, 200, 200, 403]),
+        rowv(
+            "GET /api/v1/reports/gaps/trend",
+            "segment_id={s}&from=2026-01&to=2026-12",
+            [401, 200, 200, 200, 403],
+        ),
         // Findings: written by admins and facilitators.
         row("GET /api/v1/findings", SIGNED_IN),
         row("POST /api/v1/findings", [401, 201, 403, 201, 403]),
@@ -117,6 +142,9 @@ struct Fixture {
     requirement: i64,
     requirement_key: String,
     session: i64,
+    /// Two survey waves of `s`, the earlier first.
+    wave: i64,
+    wave2: i64,
     finding: i64,
     assessment: i64,
     sla: i64,
@@ -147,6 +175,17 @@ async fn fixture(app: &TestApp) -> Fixture {
     let requirement_key = "HD-CALLBACK".to_owned();
     let requirement = app.requirement(&requirement_key).await;
     let session = app.session(&[s]).await;
+    let mut waves = Vec::new();
+    for held_on in ["2025-10-01", "2026-10-01"] {
+        waves.push(id(&app
+            .create(
+                "/api/v1/sessions",
+                &app.admin,
+                json!({"kind": "survey", "title": format!("Survey {held_on}"), "held_on": held_on, "segment_ids": [s]}),
+            )
+            .await));
+    }
+    let (wave, wave2) = (waves[0], waves[1]);
     let finding = app.finding(requirement, s, "basic").await;
     let assessment = id(&app
         .create(
@@ -183,6 +222,8 @@ async fn fixture(app: &TestApp) -> Fixture {
         requirement,
         requirement_key,
         session,
+        wave,
+        wave2,
         finding,
         assessment,
         sla,
@@ -318,9 +359,15 @@ async fn request(app: &TestApp, fx: &Fixture, route: &str) -> Req {
         "GET /api/v1/requirements/{id}/kano" => Req::get(format!("/api/v1/requirements/{r}/kano")),
         "GET /api/v1/kano" => Req::get("/api/v1/kano"),
         "GET /api/v1/kano/chart.svg" => Req::get("/api/v1/kano/chart.svg"),
+        "GET /api/v1/requirements/{id}/kano/history" => Req::get(format!("/api/v1/requirements/{r}/kano/history")),
+        "GET /api/v1/kano/transitions" => {
+            Req::get(format!("/api/v1/kano/transitions?from={}&to={}", fx.wave, fx.wave2))
+        }
+        "GET /api/v1/kano/contested" => Req::get("/api/v1/kano/contested"),
         "GET /api/v1/segments/{id}/classification" => Req::get(format!("/api/v1/segments/{s}/classification")),
         "GET /api/v1/segments/{id}/value-proposition" => Req::get(format!("/api/v1/segments/{s}/value-proposition")),
         "GET /api/v1/reports/gaps" => Req::get("/api/v1/reports/gaps"),
+        "GET /api/v1/reports/gaps/trend" => Req::get("/api/v1/reports/gaps/trend"),
         "GET /api/v1/findings" => Req::get("/api/v1/findings"),
         "POST /api/v1/findings" => Req::post(
             "/api/v1/findings",
@@ -413,7 +460,10 @@ async fn every_route_answers_every_role_as_the_policy_says() {
     let mut cells = 0;
     for row in &rows {
         for (i, who) in EVERYONE.iter().enumerate() {
-            let query = row.variant.replace("{s}", &fx.s.to_string());
+            let query = row
+                .variant
+                .replace("{s}", &fx.s.to_string())
+                .replace("{w}", &fx.wave.to_string());
             let req = request(&app, &fx, row.route).await.query(&query);
             // Routes that end the caller's sessions get a token of their own to end.
             let token = if ENDS_SESSIONS.contains(&row.route) {
