@@ -105,6 +105,8 @@ pub struct GapData {
     pub assessed_on: HashMap<(i32, i32), chrono::NaiveDate>,
     /// The Kano coefficients behind each row, for the diagram.
     pub coefficients: HashMap<(i32, i32), (Option<f64>, Option<f64>)>,
+    /// Complaints not yet resolved, per requirement, service area and segment.
+    pub open_complaints: crate::db::complaints::OpenCounts,
 }
 
 /// Ranks the gaps of every segment in `scope` (or just `segment_id`), optionally of one
@@ -183,5 +185,6 @@ pub fn gap_report(
         service_areas: service_area_names(conn)?,
         assessed_on,
         coefficients,
+        open_complaints: crate::db::complaints::open_counts(conn, scope)?,
     })
 }

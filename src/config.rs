@@ -35,6 +35,13 @@ pub struct Settings {
     /// A static bearer token for scraping `/metrics` (32+ characters); unset: admins only.
     #[serde(default)]
     pub metrics_token: Option<String>,
+    /// Points a year the satisfaction scorecard's target rises from the baseline survey.
+    #[serde(default = "default_annual_improvement_pts")]
+    pub annual_improvement_pts: f64,
+}
+
+fn default_annual_improvement_pts() -> f64 {
+    crate::domain::satisfaction::DEFAULT_ANNUAL_IMPROVEMENT_PTS
 }
 
 impl Settings {
@@ -114,6 +121,7 @@ mod tests {
         assert_eq!(s.listen, "127.0.0.1:8080");
         assert_eq!(s.json_limit_bytes, 1024 * 1024);
         assert!(s.jwt_secret.is_none());
+        assert_eq!(s.annual_improvement_pts, 3.0);
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(db: Db, settings: &Settings, jwt_secret: &str) -> Result<Self, String> {
         Ok(AppState {
-            ctx: Context::new(db)?,
+            ctx: Context::new(db)?.with_settings(settings),
             tokens: TokenKeys::new(
                 jwt_secret.as_bytes(),
                 &settings.jwt_issuer,

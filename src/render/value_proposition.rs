@@ -23,6 +23,8 @@ pub struct Item {
     pub rank: Option<u32>,
     /// Width of the fulfilment bar, 0–100.
     pub bar_percent: u32,
+    /// The segment's complaints about it not yet resolved.
+    pub open_complaints: u32,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -68,6 +70,7 @@ fn item(r: &RowView) -> Item {
         target_text: r.target_text.clone(),
         rank: r.rank,
         bar_percent: (r.fulfilment.clamp(0.0, 1.0) * 100.0).round() as u32,
+        open_complaints: r.open_complaints,
     }
 }
 

@@ -9,12 +9,14 @@
 pub mod assessments;
 pub mod audit;
 pub mod auth;
+pub mod complaints;
 pub mod findings;
 pub mod kano;
 pub mod listing;
 pub mod reports;
 pub mod requirements;
 pub mod responses;
+pub mod satisfaction;
 pub mod segments;
 pub mod service_areas;
 pub mod sessions;
@@ -39,6 +41,9 @@ pub struct Context {
     /// Shared with the blocking pool, where documents are rendered beside their queries.
     pub templates: Arc<Templates>,
     pub metrics: Metrics,
+    /// How many points a year the satisfaction target rises from the baseline (setting
+    /// `annual_improvement_pts`).
+    pub annual_improvement_pts: f64,
 }
 
 impl Context {
@@ -47,7 +52,14 @@ impl Context {
             db,
             templates: Arc::new(Templates::new()?),
             metrics: Metrics::default(),
+            annual_improvement_pts: crate::domain::satisfaction::DEFAULT_ANNUAL_IMPROVEMENT_PTS,
         })
+    }
+
+    /// Takes what the operations read from the settings.
+    pub fn with_settings(mut self, settings: &crate::config::Settings) -> Self {
+        self.annual_improvement_pts = settings.annual_improvement_pts;
+        self
     }
 }
 
