@@ -106,7 +106,15 @@ pub const SPEC_PATH: &str = "/api/v1/openapi.json";
         satisfaction::results,
         satisfaction::scorecard,
     ),
-    components(schemas(ErrorBody, ErrorDetail, format::Format)),
+    components(schemas(
+        ErrorBody,
+        ErrorDetail,
+        format::Format,
+        crate::service::complaints::GroupBy,
+        crate::domain::terms::ComplaintChannel,
+        crate::domain::terms::SurveyKind,
+        crate::domain::complaint_stats::ComplaintStatus
+    )),
     modifiers(&SharedRefusals),
     security(("bearer" = [])),
     tags(

@@ -347,3 +347,52 @@ async fn open_complaints_show_in_the_gap_report_and_value_proposition() {
     assert_eq!(item["key"], "HD-CALLBACK");
     assert_eq!(item["open_complaints"], 2);
 }
+
+/// Sixteen creators at once: every reference is taken once, and the year's numbers run from 1
+/// to 16 without a gap, on either database.
+#[actix_web::test]
+async fn sixteen_concurrent_creators_get_unique_gapless_references() {
+    let app = spawn_app().await;
+    let finance = app.segment("Finance").await;
+    let (stakeholder, _) = app.user("stakeholder", &[finance]).await;
+    let requests = (0..16).map(|i| {
+        let token = if i % 2 == 0 {
+            app.admin.clone()
+        } else {
+            stakeholder.clone()
+        };
+        let app = &app;
+        async move {
+            app.post(
+                "/api/v1/complaints",
+                &token,
+                json!({"segment_id": finance, "summary": format!("complaint {i}"), "channel": "email"}),
+            )
+            .await
+        }
+    });
+    let results = futures_util::future::join_all(requests).await;
+    let mut numbers = Vec::new();
+    for (status, body) in &results {
+        assert_eq!(*status, 201, "{body}");
+        let reference = body["reference"].as_str().unwrap();
+        let (prefix, number) = reference.rsplit_once('-').unwrap();
+        assert_eq!(prefix, format!("C-{}", year()));
+        numbers.push(number.parse::<u32>().unwrap());
+    }
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=16).collect::<Vec<u32>>());
+    // Commit order: the higher the number, the later the row was written.
+    let (_, list) = app.get("/api/v1/complaints?limit=100", &app.admin).await;
+    let mut by_id: Vec<(i64, String)> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["id"].as_i64().unwrap(), c["reference"].as_str().unwrap().to_owned()))
+        .collect();
+    by_id.sort();
+    let refs: Vec<&String> = by_id.iter().map(|(_, r)| r).collect();
+    let mut sorted = refs.clone();
+    sorted.sort();
+    assert_eq!(refs, sorted, "references follow the order rows were written");
+}
