@@ -7,6 +7,7 @@ pub mod markdown;
 pub mod sla;
 pub mod templates;
 pub mod value_proposition;
+pub mod voc_charts;
 
 /// Escapes text for XML/HTML content and attribute values.
 pub fn escape(text: &str) -> String {
