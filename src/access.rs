@@ -110,6 +110,14 @@ policies! {
     SignSla => [Stakeholder];
     /// The cross-segment gap report.
     ReadGapReport => [Admin, Leadership, Facilitator];
+    /// Filing a complaint: staff for any segment, stakeholders for their own (the operation
+    /// narrows them).
+    FileComplaint => [Admin, Leadership, Facilitator, Stakeholder];
+    /// Logging complaints for any segment, assigning owners, acknowledging and resolving them
+    /// (a complaint's owner may act on it too).
+    ManageComplaints => [Admin, Leadership, Facilitator];
+    /// Satisfaction surveys and their answers.
+    ManageSurveys => [Admin, Leadership, Facilitator];
 }
 
 #[cfg(test)]

@@ -168,6 +168,8 @@ pub struct GapData {
     /// Requirements the segments disagree on, over all segments (whatever the caller may see:
     /// only the flag is shown, never another segment's numbers).
     pub contested: BTreeMap<i32, Contest>,
+    /// Complaints not yet resolved, per requirement, service area and segment.
+    pub open_complaints: crate::db::complaints::OpenCounts,
 }
 
 /// Ranks the gaps of every segment in `scope` (or just `segment_id`), optionally of one
@@ -264,5 +266,6 @@ pub fn gap_report(
         service_areas: service_area_names(conn)?,
         assessed_on,
         coefficients,
+        open_complaints: crate::db::complaints::open_counts(conn, scope)?,
     })
 }

@@ -46,10 +46,17 @@ pub struct Settings {
     /// (`KANOGAP_KANO_MIN_SAMPLE`).
     #[serde(default = "default_kano_min_sample")]
     pub kano_min_sample: u64,
+    /// Points a year the satisfaction scorecard's target rises from the baseline survey.
+    #[serde(default = "default_annual_improvement_pts")]
+    pub annual_improvement_pts: f64,
 }
 
 fn default_kano_min_sample() -> u64 {
     crate::domain::kano_waves::DEFAULT_MIN_SAMPLE
+}
+
+fn default_annual_improvement_pts() -> f64 {
+    crate::domain::satisfaction::DEFAULT_ANNUAL_IMPROVEMENT_PTS
 }
 
 impl Settings {
@@ -171,6 +178,7 @@ mod tests {
         );
         assert_eq!(s.trusted_proxies, "");
         assert_eq!(s.kano_min_sample, 30);
+        assert_eq!(s.annual_improvement_pts, 3.0);
     }
 
     #[test]

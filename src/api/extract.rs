@@ -88,6 +88,34 @@ impl<T: JsonBody + 'static, const LIMIT: usize> FromRequest for ValidJson<T, LIM
     }
 }
 
+/// A JSON body that may be left out: no body at all (no content type, nothing sent) gives
+/// `T::default()`; anything sent is read as [`ValidJson`] reads it.
+pub struct MaybeJson<T>(pub T);
+
+impl<T: JsonBody + Default + 'static> FromRequest for MaybeJson<T> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<usize>().ok());
+        let chunked = req.headers().contains_key(header::TRANSFER_ENCODING);
+        let typed = req.headers().contains_key(header::CONTENT_TYPE);
+        if !typed && !chunked && declared.unwrap_or(0) == 0 {
+            let caller_known = crate::auth::caller::caller_known(req);
+            return Box::pin(async move {
+                caller_known.await;
+                Ok(MaybeJson(T::default()))
+            });
+        }
+        let inner = ValidJson::<T>::from_request(req, payload);
+        Box::pin(async move { inner.await.map(|ValidJson(v)| MaybeJson(v)) })
+    }
+}
+
 /// Reads a whole body, refusing it as soon as it is known to exceed `limit` (from its declared
 /// length before reading, or while it is still arriving).
 pub async fn read_limited(

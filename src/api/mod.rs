@@ -4,6 +4,7 @@
 pub mod assessments;
 pub mod audit;
 pub mod auth;
+pub mod complaints;
 pub mod extract;
 pub mod findings;
 pub mod format;
@@ -13,6 +14,7 @@ pub mod kano;
 pub mod openapi;
 pub mod reports;
 pub mod requirements;
+pub mod satisfaction;
 pub mod segments;
 pub mod service_areas;
 pub mod sessions;
@@ -141,7 +143,42 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/sla-drafts/{id}/approve", web::post().to(sla::approve))
                 .route("/sla-drafts/{id}/reject", web::post().to(sla::reject))
                 .route("/sla-drafts/{id}/sign-off", web::post().to(sla::sign_off))
-                .route("/audit", web::get().to(audit::list)),
+                .route("/audit", web::get().to(audit::list))
+                .route("/complaints/stats", web::get().to(complaints::stats))
+                .service(
+                    web::resource("/complaints")
+                        .route(web::get().to(complaints::list))
+                        .route(web::post().to(complaints::create)),
+                )
+                .service(
+                    web::resource("/complaints/{id}")
+                        .route(web::get().to(complaints::get))
+                        .route(web::patch().to(complaints::update)),
+                )
+                .route("/complaints/{id}/acknowledge", web::post().to(complaints::acknowledge))
+                .route("/complaints/{id}/resolve", web::post().to(complaints::resolve))
+                .route("/complaints/{id}/reopen", web::post().to(complaints::reopen))
+                .service(
+                    web::resource("/satisfaction-surveys")
+                        .route(web::get().to(satisfaction::list))
+                        .route(web::post().to(satisfaction::create)),
+                )
+                .service(
+                    web::resource("/satisfaction-surveys/{id}")
+                        .route(web::get().to(satisfaction::get))
+                        .route(web::patch().to(satisfaction::update))
+                        .route(web::delete().to(satisfaction::delete)),
+                )
+                .route(
+                    "/satisfaction-surveys/{id}/responses",
+                    web::post().to(satisfaction::post_responses),
+                )
+                .route(
+                    "/satisfaction-surveys/{id}/results",
+                    web::get().to(satisfaction::results),
+                )
+                .route("/imports/satisfaction", web::post().to(satisfaction::import_csv))
+                .route("/satisfaction/scorecard", web::get().to(satisfaction::scorecard)),
         );
 }
 

@@ -93,8 +93,33 @@ pub const SPEC_PATH: &str = "/api/v1/openapi.json";
         sla::reject,
         sla::sign_off,
         audit::list,
+        complaints::list,
+        complaints::create,
+        complaints::get,
+        complaints::update,
+        complaints::acknowledge,
+        complaints::resolve,
+        complaints::reopen,
+        complaints::stats,
+        satisfaction::list,
+        satisfaction::create,
+        satisfaction::get,
+        satisfaction::update,
+        satisfaction::delete,
+        satisfaction::post_responses,
+        satisfaction::import_csv,
+        satisfaction::results,
+        satisfaction::scorecard,
     ),
-    components(schemas(ErrorBody, ErrorDetail, format::Format)),
+    components(schemas(
+        ErrorBody,
+        ErrorDetail,
+        format::Format,
+        crate::service::complaints::GroupBy,
+        crate::domain::terms::ComplaintChannel,
+        crate::domain::terms::SurveyKind,
+        crate::domain::complaint_stats::ComplaintStatus
+    )),
     modifiers(&SharedRefusals),
     security(("bearer" = [])),
     tags(
@@ -111,6 +136,8 @@ pub const SPEC_PATH: &str = "/api/v1/openapi.json";
         (name = "reports", description = "The prioritized gap report and value propositions"),
         (name = "sla", description = "Draft service level agreements and their lifecycle"),
         (name = "audit", description = "Who changed what, when"),
+        (name = "complaints", description = "The complaint log: references, owners, acknowledgement and resolution, statistics"),
+        (name = "satisfaction", description = "Satisfaction surveys (transaction and overall), their answers, results and the scorecard"),
     )
 )]
 pub struct ApiDoc;

@@ -3,10 +3,12 @@
 
 pub mod assessments;
 pub mod audit;
+pub mod complaints;
 pub mod findings;
 pub mod login_failures;
 pub mod requirements;
 pub mod responses;
+pub mod satisfaction;
 pub mod schema;
 pub mod segments;
 pub mod service_areas;

@@ -173,6 +173,81 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    complaint_counters (year) {
+        year -> Integer,
+        last -> Integer,
+    }
+}
+
+diesel::table! {
+    complaints (id) {
+        id -> Integer,
+        reference -> Text,
+        segment_id -> Integer,
+        summary -> Text,
+        channel -> Text,
+        category -> Nullable<Text>,
+        status -> Text,
+        received_at -> Timestamp,
+        acknowledged_at -> Nullable<Timestamp>,
+        resolved_at -> Nullable<Timestamp>,
+        reopened_at -> Nullable<Timestamp>,
+        resolution -> Nullable<Text>,
+        service_area_id -> Nullable<Integer>,
+        requirement_id -> Nullable<Integer>,
+        owner_id -> Nullable<Integer>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    complaint_steps (id) {
+        id -> Integer,
+        complaint_id -> Integer,
+        step -> Text,
+        at -> Timestamp,
+        actor_id -> Nullable<Integer>,
+        actor_email -> Text,
+        note -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    satisfaction_surveys (id) {
+        id -> Integer,
+        title -> Text,
+        kind -> Text,
+        scale_max -> Integer,
+        opened_on -> Date,
+        closed_on -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    satisfaction_survey_segments (survey_id, segment_id) {
+        survey_id -> Integer,
+        segment_id -> Integer,
+    }
+}
+
+diesel::table! {
+    satisfaction_responses (id) {
+        id -> Integer,
+        survey_id -> Integer,
+        segment_id -> Integer,
+        respondent -> Nullable<Text>,
+        score -> Integer,
+        service_area_id -> Nullable<Integer>,
+        comment -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(user_segments -> users (user_id));
 diesel::joinable!(user_segments -> segments (segment_id));
 diesel::joinable!(session_segments -> sessions (session_id));
@@ -188,6 +263,12 @@ diesel::joinable!(kano_responses -> segments (segment_id));
 diesel::joinable!(kano_responses -> sessions (session_id));
 diesel::joinable!(sla_drafts -> segments (segment_id));
 diesel::joinable!(sla_signoffs -> sla_drafts (sla_draft_id));
+diesel::joinable!(complaints -> segments (segment_id));
+diesel::joinable!(complaint_steps -> complaints (complaint_id));
+diesel::joinable!(satisfaction_survey_segments -> satisfaction_surveys (survey_id));
+diesel::joinable!(satisfaction_survey_segments -> segments (segment_id));
+diesel::joinable!(satisfaction_responses -> satisfaction_surveys (survey_id));
+diesel::joinable!(satisfaction_responses -> segments (segment_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -203,4 +284,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     kano_responses,
     sla_drafts,
     sla_signoffs,
+    complaint_counters,
+    complaints,
+    complaint_steps,
+    satisfaction_surveys,
+    satisfaction_survey_segments,
+    satisfaction_responses,
 );

@@ -71,6 +71,26 @@ word_enum!(
     }
 );
 
+word_enum!(
+    /// How a complaint reached IT.
+    ComplaintChannel {
+        Email = "email",
+        Phone = "phone",
+        Web = "web",
+        InPerson = "in_person",
+        Other = "other",
+    }
+);
+
+word_enum!(
+    /// A satisfaction survey after a service encounter, or the overall (at least yearly) one
+    /// the scorecard is made of.
+    SurveyKind {
+        Transaction = "transaction",
+        Overall = "overall",
+    }
+);
+
 /// A requirement's short unique key, e.g. `HD-CALLBACK`: `[A-Z0-9][A-Z0-9-]{1,31}`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequirementKey(String);

@@ -168,7 +168,7 @@ impl Batch {
 }
 
 /// Comma, semicolon (European spreadsheet exports) or tab, judged from the header line.
-fn sniff_delimiter(first_line: &[u8]) -> u8 {
+pub fn sniff_delimiter(first_line: &[u8]) -> u8 {
     let count = |b: u8| first_line.iter().filter(|c| **c == b).count();
     match (count(b','), count(b';'), count(b'\t')) {
         (0, s, t) if s > 0 && s >= t => b';',

@@ -55,6 +55,8 @@ pub struct RowView {
     pub assessed_on: Option<NaiveDate>,
     /// Segments genuinely disagree on this requirement (`GET /kano/contested`).
     pub contested: bool,
+    /// Complaints about this requirement from this segment not yet resolved.
+    pub open_complaints: u32,
 }
 
 #[derive(Serialize, Clone, utoipa::ToSchema)]
@@ -69,6 +71,8 @@ pub struct SummaryView {
     pub not_assessed: u32,
     pub mean_gap: Option<f64>,
     pub total_score: f64,
+    /// Complaints of this segment (service area) not yet resolved.
+    pub open_complaints: u32,
 }
 
 #[derive(Serialize, Clone, Default, utoipa::ToSchema)]
@@ -157,10 +161,20 @@ fn row_view(data: &GapData, row: &GapRow) -> RowView {
         assessed: row.assessed,
         assessed_on,
         contested: data.contested.contains_key(&row.requirement_id),
+        open_complaints: data
+            .open_complaints
+            .by_requirement
+            .get(&(row.requirement_id, row.segment_id))
+            .copied()
+            .unwrap_or(0),
     }
 }
 
-fn summaries(list: &[GapSummary], names: impl Fn(i32) -> String) -> Vec<SummaryView> {
+fn summaries(
+    list: &[GapSummary],
+    names: impl Fn(i32) -> String,
+    open: &std::collections::HashMap<i32, u32>,
+) -> Vec<SummaryView> {
     list.iter()
         .map(|s| SummaryView {
             id: s.id,
@@ -173,6 +187,7 @@ fn summaries(list: &[GapSummary], names: impl Fn(i32) -> String) -> Vec<SummaryV
             not_assessed: s.not_assessed,
             mean_gap: s.mean_gap,
             total_score: s.total_score,
+            open_complaints: open.get(&s.id).copied().unwrap_or(0),
         })
         .collect()
 }
@@ -190,12 +205,16 @@ pub fn view(data: &GapData, mut filters: Filters) -> GapReportView {
         met: Vec::new(),
         not_ranked: Vec::new(),
         do_not_build: Vec::new(),
-        by_segment: summaries(&data.report.by_segment, |id| {
-            data.segments.get(&id).map(|s| s.name.clone()).unwrap_or_default()
-        }),
-        by_service_area: summaries(&data.report.by_service_area, |id| {
-            data.service_areas.get(&id).cloned().unwrap_or_default()
-        }),
+        by_segment: summaries(
+            &data.report.by_segment,
+            |id| data.segments.get(&id).map(|s| s.name.clone()).unwrap_or_default(),
+            &data.open_complaints.by_segment,
+        ),
+        by_service_area: summaries(
+            &data.report.by_service_area,
+            |id| data.service_areas.get(&id).cloned().unwrap_or_default(),
+            &data.open_complaints.by_service_area,
+        ),
     };
     for row in data.report.rows.iter().filter(|r| in_tier(r)) {
         let list = match row.placement {

@@ -8,6 +8,7 @@ pub mod sla;
 pub mod templates;
 pub mod trend_chart;
 pub mod value_proposition;
+pub mod voc_charts;
 
 /// Escapes text for XML/HTML content and attribute values.
 pub fn escape(text: &str) -> String {

@@ -43,11 +43,22 @@ const HTML: &[(&str, &str)] = &[
         "requirements",
         include_str!("../../templates/pages/requirements.html.hbs"),
     ),
+    ("complaints", include_str!("../../templates/pages/complaints.html.hbs")),
+    (
+        "complaint_stats",
+        include_str!("../../templates/pages/complaint_stats.html.hbs"),
+    ),
+    ("surveys", include_str!("../../templates/pages/surveys.html.hbs")),
+    ("survey", include_str!("../../templates/pages/survey.html.hbs")),
 ];
 /// Shared pieces of the HTML templates.
 const PARTIALS: &[(&str, &str)] = &[
     ("layout", include_str!("../../templates/pages/layout.html.hbs")),
     ("pager", include_str!("../../templates/pages/pager.html.hbs")),
+    (
+        "complaint_groups",
+        include_str!("../../templates/pages/complaint_groups.html.hbs"),
+    ),
     (
         "vp_body",
         include_str!("../../templates/reports/value_proposition_body.html.hbs"),
@@ -99,6 +110,10 @@ handlebars_helper!(fixed: |v: f64| format!("{v:.2}"));
 handlebars_helper!(number: |v: f64| {
     if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v:.2}") }
 });
+handlebars_helper!(hours: |v: Json| match v.as_f64() {
+    Some(h) => format!("{h:.1}"),
+    None => "—".to_owned(),
+});
 handlebars_helper!(times: |v: f64, k: f64| format!("{:.2}", v * k));
 handlebars_helper!(err: |errors: object, name: str| {
     errors.get(name).and_then(|v| v.as_str()).unwrap_or("").to_owned()
@@ -136,6 +151,7 @@ fn registry(
     hb.register_helper("number", Box::new(number));
     hb.register_helper("md", Box::new(md));
     hb.register_helper("times", Box::new(times));
+    hb.register_helper("hours", Box::new(hours));
     hb.register_helper("err", Box::new(err));
     hb.register_helper("val", Box::new(val));
     hb.register_helper("contains", Box::new(contains));

@@ -30,6 +30,8 @@ pub struct Item {
     pub seen_differently: bool,
     /// That, in words; None when not.
     pub seen_differently_note: Option<&'static str>,
+    /// The segment's complaints about it not yet resolved.
+    pub open_complaints: u32,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -82,6 +84,7 @@ fn item(r: &RowView, seen_differently: &HashSet<i32>) -> Item {
         target_text: r.target_text.clone(),
         rank: r.rank,
         bar_percent: (r.fulfilment.clamp(0.0, 1.0) * 100.0).round() as u32,
+        open_complaints: r.open_complaints,
     }
 }
 

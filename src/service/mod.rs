@@ -9,12 +9,14 @@
 pub mod assessments;
 pub mod audit;
 pub mod auth;
+pub mod complaints;
 pub mod findings;
 pub mod kano;
 pub mod listing;
 pub mod reports;
 pub mod requirements;
 pub mod responses;
+pub mod satisfaction;
 pub mod segments;
 pub mod service_areas;
 pub mod sessions;
@@ -42,6 +44,9 @@ pub struct Context {
     pub metrics: Metrics,
     /// The `kano_min_sample` setting: fewer A + O + M + I answers are a low sample.
     pub kano_min_sample: u64,
+    /// How many points a year the satisfaction target rises from the baseline (setting
+    /// `annual_improvement_pts`).
+    pub annual_improvement_pts: f64,
 }
 
 impl Context {
@@ -51,12 +56,14 @@ impl Context {
             templates: Arc::new(Templates::new()?),
             metrics: Metrics::default(),
             kano_min_sample: crate::domain::kano_waves::DEFAULT_MIN_SAMPLE,
+            annual_improvement_pts: crate::domain::satisfaction::DEFAULT_ANNUAL_IMPROVEMENT_PTS,
         })
     }
 
     /// The context with the settings the operations read.
     pub fn with_settings(mut self, settings: &crate::config::Settings) -> Self {
         self.kano_min_sample = settings.kano_min_sample;
+        self.annual_improvement_pts = settings.annual_improvement_pts;
         self
     }
 }

@@ -4,6 +4,7 @@
 //! Everything works without JavaScript.
 
 pub mod admin;
+pub mod complaints;
 pub mod docs;
 pub mod forms;
 pub mod imports;
@@ -14,6 +15,7 @@ pub mod requirements;
 pub mod sessions;
 pub mod sign_in;
 pub mod stakeholder;
+pub mod surveys;
 pub mod trend;
 
 use actix_web::http::{header, StatusCode};
@@ -75,6 +77,14 @@ pages! {
     post "/admin/users/{id}" => admin::update_user;
     post "/admin/users/{id}/disable" => admin::disable_user;
     post "/admin/segments" => admin::create_segment;
+    get "/complaints" => complaints::log;
+    post "/complaints" => complaints::create;
+    get "/complaints/stats" => complaints::stats;
+    post "/complaints/{id}/{action}" => complaints::action;
+    get "/surveys" => surveys::surveys;
+    post "/surveys" => surveys::create;
+    get "/surveys/{id}" => surveys::survey;
+    post "/surveys/{id}/answers" => surveys::upload_answers;
 }
 
 async fn stylesheet() -> HttpResponse {
@@ -241,6 +251,8 @@ pub fn frame(req: &HttpRequest, caller: &Caller, title: impl Into<String>) -> Fr
             links.push(("/kano/lifecycle".into(), "Life cycle"));
             links.push(("/kano/contested".into(), "Contested"));
             links.push(("/requirements".into(), "Requirements"));
+            links.push(("/complaints".into(), "Complaints"));
+            links.push(("/surveys".into(), "Surveys"));
         }
         Role::Leadership => {
             links.push(("/dashboard".into(), "Gap report"));
@@ -249,6 +261,9 @@ pub fn frame(req: &HttpRequest, caller: &Caller, title: impl Into<String>) -> Fr
             links.push(("/kano/lifecycle".into(), "Life cycle"));
             links.push(("/kano/contested".into(), "Contested"));
             links.push(("/requirements".into(), "Requirements"));
+            links.push(("/complaints".into(), "Complaints"));
+            links.push(("/complaints/stats".into(), "Complaint statistics"));
+            links.push(("/surveys".into(), "Satisfaction"));
         }
         Role::Facilitator => {
             links.push(("/sessions".into(), "Sessions"));
@@ -258,11 +273,15 @@ pub fn frame(req: &HttpRequest, caller: &Caller, title: impl Into<String>) -> Fr
             links.push(("/kano/contested".into(), "Contested"));
             links.push(("/requirements".into(), "Requirements"));
             links.push(("/dashboard".into(), "Gap report"));
+            links.push(("/complaints".into(), "Complaints"));
+            links.push(("/surveys".into(), "Surveys"));
         }
         Role::Stakeholder => {
             for id in &caller.segment_ids {
                 links.push((format!("/segments/{id}"), "Our value proposition"));
             }
+            links.push(("/complaints".into(), "Report a problem"));
+            links.push(("/surveys".into(), "Satisfaction"));
         }
     }
     let notice = req

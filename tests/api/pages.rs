@@ -390,3 +390,134 @@ async fn the_dashboard_shows_a_page_of_ranked_gaps_with_the_total_and_keeps_filt
         "without limit, every row"
     );
 }
+
+/// A stakeholder reports a problem on the page and sees only their segment's complaints;
+/// leadership acknowledges and resolves it there, and sees the statistics and survey pages.
+#[actix_web::test]
+async fn complaint_and_survey_pages() {
+    let app = spawn_app().await;
+    let finance = app.segment("Finance").await;
+    let sales = app.segment("Sales Zqx").await;
+    let (token, _) = app.user("stakeholder", &[finance]).await;
+    let email = app.get("/api/v1/me", &token).await.1["email"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(
+        "/api/v1/complaints",
+        &app.admin,
+        serde_json::json!({"segment_id": sales, "summary": "zqx other segment", "channel": "phone"}),
+    )
+    .await;
+    let (session, csrf, _) = sign_in(&app, &email, PASSWORD).await;
+    let (status, page) = get_page(&app, "/complaints", &session).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Report a problem") && !page.to_lowercase().contains("zqx"),
+        "{page}"
+    );
+    let (status, location) = post_form(
+        &app,
+        "/complaints",
+        &session,
+        &csrf,
+        &[("summary", "VPN drops every hour"), ("csrf", csrf.as_str())],
+    )
+    .await;
+    assert_eq!(status, 303, "{location}");
+    assert!(location.contains("filed"), "{location}");
+    let (_, page) = get_page(&app, "/complaints", &session).await;
+    assert!(page.contains("VPN drops every hour"));
+    let (status, _) = post_form(
+        &app,
+        "/complaints",
+        &session,
+        &csrf,
+        &[("summary", " "), ("csrf", csrf.as_str())],
+    )
+    .await;
+    assert_eq!(status, 422);
+
+    let (_, list) = app
+        .get(&format!("/api/v1/complaints?segment_id={finance}"), &app.admin)
+        .await;
+    let id = list["items"][0]["id"].as_i64().unwrap();
+    let (session, csrf, _) = sign_in(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (status, _) = post_form(
+        &app,
+        &format!("/complaints/{id}/acknowledge"),
+        &session,
+        &csrf,
+        &[("csrf", csrf.as_str())],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (status, _) = post_form(
+        &app,
+        &format!("/complaints/{id}/resolve"),
+        &session,
+        &csrf,
+        &[("resolution", "New VPN profile"), ("csrf", csrf.as_str())],
+    )
+    .await;
+    assert_eq!(status, 303);
+    assert_eq!(
+        app.get(&format!("/api/v1/complaints/{id}"), &app.admin).await.1["status"],
+        "resolved"
+    );
+    let (status, body) = post_form(
+        &app,
+        &format!("/complaints/{id}/resolve"),
+        &session,
+        &csrf,
+        &[("resolution", "again"), ("csrf", csrf.as_str())],
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    let (status, page) = get_page(&app, "/complaints/stats", &session).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Complaints received per month") && page.contains("<svg"));
+
+    let (status, location) = post_form(
+        &app,
+        "/surveys",
+        &session,
+        &csrf,
+        &[
+            ("title", "Overall 2026"),
+            ("kind", "overall"),
+            ("scale_max", "5"),
+            ("opened_on", "2026-01-01"),
+            ("closed_on", "2026-01-31"),
+            ("csrf", csrf.as_str()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303, "{location}");
+    let survey = location
+        .trim_start_matches("/surveys/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    app.post(
+        &format!("/api/v1/satisfaction-surveys/{survey}/responses"),
+        &app.admin,
+        serde_json::json!([{"segment_id": finance, "score": 5, "comment": "great"}, {"segment_id": sales, "score": 1, "comment": "zqx"}]),
+    )
+    .await;
+    let (status, page) = get_page(&app, &format!("/surveys/{survey}"), &session).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Answers per score") && page.contains("great"));
+    let (status, page) = get_page(&app, "/surveys", &session).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("good: above 80 %"));
+    // The stakeholder's view of the same survey: their segment only, no comments.
+    let (session, _, _) = sign_in(&app, &email, PASSWORD).await;
+    let (status, page) = get_page(&app, &format!("/surveys/{survey}"), &session).await;
+    assert_eq!(status, 200);
+    assert!(
+        !page.to_lowercase().contains("zqx") && !page.contains("great"),
+        "{page}"
+    );
+}

@@ -987,3 +987,226 @@ async fn a_stakeholder_sees_only_their_segments_waves_and_results() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Complaints and satisfaction surveys: a stakeholder of A reads A's complaints, statistics,
+/// surveys, results and scorecard, and nothing of B's (404 by id, left out of lists, totals,
+/// groups and pooled results; no names, comments or respondents in the bytes); every step A
+/// tries on B's complaint is refused and changes nothing.
+#[actix_web::test]
+async fn complaints_and_surveys_of_another_segment_stay_hidden() {
+    let app = spawn_app().await;
+    let admin = app.admin.as_str();
+    let a = id(&app
+        .create("/api/v1/segments", admin, json!({"name": "Alpha Accounting"}))
+        .await);
+    let b = id(&app
+        .create("/api/v1/segments", admin, json!({"name": "Bravo Zqx Secretariat"}))
+        .await);
+    let complaint = |segment: i64, summary: &str, category: &str| {
+        json!({"segment_id": segment, "summary": summary, "channel": "phone", "category": category,
+               "service_area_id": 8})
+    };
+    let a_complaint = id(&app
+        .create("/api/v1/complaints", admin, complaint(a, "a: slow laptop", "hardware"))
+        .await);
+    let b_complaint = id(&app
+        .create("/api/v1/complaints", admin, complaint(b, "zqx: broken", "zqx-category"))
+        .await);
+    let b_resolved = id(&app
+        .create("/api/v1/complaints", admin, complaint(b, "zqx: second", "zqx-category"))
+        .await);
+    for (step, body) in [
+        ("acknowledge", json!({})),
+        ("resolve", json!({"resolution": "zqx fixed"})),
+    ] {
+        let (status, body) = app
+            .post(&format!("/api/v1/complaints/{b_resolved}/{step}"), admin, body)
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let survey = |title: &str, kind: &str, segments: Vec<i64>| {
+        json!({"title": title, "kind": kind, "opened_on": "2025-01-01", "closed_on": "2025-01-31",
+               "segment_ids": segments})
+    };
+    let everyone = id(&app
+        .create(
+            "/api/v1/satisfaction-surveys",
+            admin,
+            survey("Helpdesk pulse", "overall", vec![]),
+        )
+        .await);
+    let b_only = id(&app
+        .create(
+            "/api/v1/satisfaction-surveys",
+            admin,
+            survey("Zqx survey", "overall", vec![b]),
+        )
+        .await);
+    let answer = |segment: i64, who: &str, score: i64, comment: &str| json!({"respondent": who, "segment_id": segment, "score": score, "comment": comment});
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/satisfaction-surveys/{everyone}/responses"),
+            admin,
+            json!([
+                answer(a, "alpha-1", 5, "fine"),
+                answer(a, "alpha-2", 4, "ok"),
+                answer(b, "zqx-resp-1", 1, "zqx awful"),
+                answer(b, "zqx-resp-2", 2, "zqx bad"),
+                answer(b, "zqx-resp-3", 2, "zqx bad")
+            ]),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/satisfaction-surveys/{b_only}/responses"),
+            admin,
+            json!([answer(b, "zqx-resp-9", 5, "zqx only")]),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let (a_token, _) = app.user("stakeholder", &[a]).await;
+
+    let mut problems = Vec::new();
+    let mut probe = async |req: Req, expected: u16| -> Value {
+        let (status, bytes, _) = send(&app, Some(&a_token), &req).await;
+        if status != expected {
+            problems.push(format!(
+                "{}: expected {expected}, got {status}: {}",
+                req.label(),
+                excerpt(&bytes)
+            ));
+        }
+        if contains_ignore_case(&bytes, MARK) {
+            problems.push(format!("{}: B's data in the body: {}", req.label(), excerpt(&bytes)));
+        }
+        let value = json(&bytes);
+        if value.to_string().contains(&format!("\"segment_id\":{b}")) {
+            problems.push(format!("{}: B's segment id in the body", req.label()));
+        }
+        value
+    };
+
+    // By id: B's complaint is 404, answered like one that does not exist.
+    let nowhere = probe(Req::get(format!("/api/v1/complaints/{NOWHERE}")), 404).await;
+    let hidden = probe(Req::get(format!("/api/v1/complaints/{b_complaint}")), 404).await;
+    assert_eq!(nowhere, hidden);
+    probe(Req::get(format!("/api/v1/complaints/{a_complaint}")), 200).await;
+    // Lists and their totals: A's only, however filtered.
+    let list = probe(Req::get("/api/v1/complaints"), 200).await;
+    assert_eq!((list["total"].as_i64(), ids(&list)), (Some(1), vec![a_complaint]));
+    for query in [
+        format!("segment_id={b}"),
+        "category=zqx-category".to_owned(),
+        "status=resolved".to_owned(),
+        "service_area_id=8&status=open".to_owned(),
+    ] {
+        let list = probe(Req::get(format!("/api/v1/complaints?{query}")), 200).await;
+        let expected = if query.starts_with("service_area") { 1 } else { 0 };
+        assert_eq!(list["total"].as_i64(), Some(expected), "{query}: {list}");
+    }
+    // Statistics: A's complaint only, in every grouping.
+    for group in ["month", "category", "segment", "service_area"] {
+        let stats = probe(Req::get(format!("/api/v1/complaints/stats?group_by={group}")), 200).await;
+        let received: i64 = stats["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["received"].as_i64().unwrap())
+            .sum();
+        assert_eq!(received, 1, "{group}: {stats}");
+    }
+    let stats = probe(Req::get(format!("/api/v1/complaints/stats?segment_id={b}")), 200).await;
+    assert_eq!(stats["groups"], json!([]));
+
+    // Surveys: the one asking B only does not exist for A; results pool A's answers only and
+    // carry no comments or respondents; the scorecard likewise.
+    let surveys = probe(Req::get("/api/v1/satisfaction-surveys"), 200).await;
+    assert_eq!((surveys["total"].as_i64(), ids(&surveys)), (Some(1), vec![everyone]));
+    let filtered = probe(Req::get(format!("/api/v1/satisfaction-surveys?segment_id={b}")), 200).await;
+    assert_eq!(ids(&filtered), vec![everyone], "open to all: {filtered}");
+    let nowhere = probe(Req::get(format!("/api/v1/satisfaction-surveys/{NOWHERE}")), 404).await;
+    let hidden = probe(Req::get(format!("/api/v1/satisfaction-surveys/{b_only}")), 404).await;
+    assert_eq!(nowhere, hidden);
+    probe(Req::get(format!("/api/v1/satisfaction-surveys/{b_only}/results")), 404).await;
+    let results = probe(
+        Req::get(format!("/api/v1/satisfaction-surveys/{everyone}/results")),
+        200,
+    )
+    .await;
+    assert_eq!(
+        (results["n"].as_i64(), results["satisfied"].as_i64()),
+        (Some(2), Some(2))
+    );
+    assert!(results.get("comments").is_none());
+    assert!(!results.to_string().contains("alpha-1"), "no respondent ids: {results}");
+    probe(
+        Req::get(format!(
+            "/api/v1/satisfaction-surveys/{everyone}/results?segment_id={b}"
+        )),
+        404,
+    )
+    .await;
+    let card = probe(Req::get("/api/v1/satisfaction/scorecard"), 200).await;
+    let items = card["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{card}");
+    assert_eq!(
+        (items[0]["survey_id"].as_i64(), items[0]["n"].as_i64()),
+        (Some(everyone), Some(2))
+    );
+    probe(Req::get(format!("/api/v1/satisfaction/scorecard?segment_id={b}")), 404).await;
+
+    // Writes on B's objects: refused, and nothing changes.
+    probe(
+        Req::post(
+            "/api/v1/complaints",
+            json!({"segment_id": b, "summary": "sneaky", "channel": "web"}),
+        ),
+        404,
+    )
+    .await;
+    probe(
+        Req::post_empty(format!("/api/v1/complaints/{b_complaint}/acknowledge")),
+        404,
+    )
+    .await;
+    probe(
+        Req::post(
+            format!("/api/v1/complaints/{b_complaint}/resolve"),
+            json!({"resolution": "x"}),
+        ),
+        404,
+    )
+    .await;
+    probe(Req::post_empty(format!("/api/v1/complaints/{b_resolved}/reopen")), 404).await;
+    probe(
+        Req::patch(format!("/api/v1/complaints/{b_complaint}"), json!({"summary": "x"})),
+        403,
+    )
+    .await;
+    probe(
+        Req::post(
+            format!("/api/v1/satisfaction-surveys/{b_only}/responses"),
+            json!([{"segment_id": b, "score": 1}]),
+        ),
+        403,
+    )
+    .await;
+    probe(Req::delete(format!("/api/v1/satisfaction-surveys/{b_only}")), 403).await;
+    let _ = probe;
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+
+    let (_, b_now) = app.get(&format!("/api/v1/complaints/{b_complaint}"), admin).await;
+    assert_eq!(
+        (&b_now["status"], &b_now["summary"]),
+        (&json!("open"), &json!("zqx: broken"))
+    );
+    let (_, b_done) = app.get(&format!("/api/v1/complaints/{b_resolved}"), admin).await;
+    assert_eq!(b_done["status"], "resolved");
+    let (_, all) = app.get("/api/v1/complaints", admin).await;
+    assert_eq!(all["total"], 3);
+    let (_, results) = app
+        .get(&format!("/api/v1/satisfaction-surveys/{b_only}/results"), admin)
+        .await;
+    assert_eq!(results["n"], 1);
+}

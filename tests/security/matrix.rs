@@ -131,6 +131,41 @@ fn table() -> Vec<Row> {
         row("POST /api/v1/sla-drafts/{id}/approve", [401, 200, 200, 403, 403]),
         row("POST /api/v1/sla-drafts/{id}/reject", [401, 200, 200, 403, 403]),
         row("POST /api/v1/sla-drafts/{id}/sign-off", [401, 403, 403, 403, 200]),
+        // Complaints: filed by everyone (stakeholders for their segments), read by everyone
+        // (stakeholders their segments'), managed by staff; stakeholders reopen their own.
+        row("GET /api/v1/complaints", SIGNED_IN),
+        rowv("GET /api/v1/complaints", "segment_id={s}&status=open", SIGNED_IN),
+        row("POST /api/v1/complaints", [401, 201, 201, 201, 201]),
+        row("GET /api/v1/complaints/{id}", SIGNED_IN),
+        row("PATCH /api/v1/complaints/{id}", [401, 200, 200, 200, 403]),
+        row("POST /api/v1/complaints/{id}/acknowledge", [401, 200, 200, 200, 403]),
+        row("POST /api/v1/complaints/{id}/resolve", [401, 200, 200, 200, 403]),
+        row("POST /api/v1/complaints/{id}/reopen", [401, 200, 200, 200, 200]),
+        row("GET /api/v1/complaints/stats", SIGNED_IN),
+        rowv(
+            "GET /api/v1/complaints/stats",
+            "segment_id={s}&group_by=service_area",
+            SIGNED_IN,
+        ),
+        // Satisfaction surveys: run by staff, read by everyone (stakeholders their segments').
+        row("GET /api/v1/satisfaction-surveys", SIGNED_IN),
+        row("POST /api/v1/satisfaction-surveys", [401, 201, 201, 201, 403]),
+        row("GET /api/v1/satisfaction-surveys/{id}", SIGNED_IN),
+        row("PATCH /api/v1/satisfaction-surveys/{id}", [401, 200, 200, 200, 403]),
+        row("DELETE /api/v1/satisfaction-surveys/{id}", [401, 204, 204, 204, 403]),
+        row(
+            "POST /api/v1/satisfaction-surveys/{id}/responses",
+            [401, 201, 201, 201, 403],
+        ),
+        row("POST /api/v1/imports/satisfaction", [401, 201, 201, 201, 403]),
+        row("GET /api/v1/satisfaction-surveys/{id}/results", SIGNED_IN),
+        rowv(
+            "GET /api/v1/satisfaction-surveys/{id}/results",
+            "segment_id={s}",
+            SIGNED_IN,
+        ),
+        row("GET /api/v1/satisfaction/scorecard", SIGNED_IN),
+        rowv("GET /api/v1/satisfaction/scorecard", "segment_id={s}", SIGNED_IN),
     ]
 }
 
@@ -148,6 +183,8 @@ struct Fixture {
     finding: i64,
     assessment: i64,
     sla: i64,
+    complaint: i64,
+    survey: i64,
     user: i64,
     login_email: String,
     tokens: Vec<(Who, Option<String>)>,
@@ -197,6 +234,14 @@ async fn fixture(app: &TestApp) -> Fixture {
     let sla = id(&app
         .create("/api/v1/sla-drafts", &app.admin, json!({"segment_id": s}))
         .await);
+    let complaint = complaint_in(app, s, "open").await;
+    let survey = id(&app
+        .create(
+            "/api/v1/satisfaction-surveys",
+            &app.admin,
+            json!({"title": "Matrix survey", "kind": "overall", "opened_on": "2026-01-01", "closed_on": "2026-01-31", "segment_ids": [s]}),
+        )
+        .await);
     let (_, user) = app.user("facilitator", &[]).await;
     let login_email = "matrix-login@example.test".to_owned();
     app.create(
@@ -227,6 +272,8 @@ async fn fixture(app: &TestApp) -> Fixture {
         finding,
         assessment,
         sla,
+        complaint,
+        survey,
         user,
         login_email,
         tokens,
@@ -252,6 +299,35 @@ async fn sla_in(app: &TestApp, s: i64, status: &str) -> i64 {
         assert_eq!(code, 200, "{step} {sla}: {body}");
     }
     sla
+}
+
+/// A fresh complaint of segment `s`, taken through its life cycle up to `status`.
+async fn complaint_in(app: &TestApp, s: i64, status: &str) -> i64 {
+    let complaint = id(&app
+        .create(
+            "/api/v1/complaints",
+            &app.admin,
+            json!({"segment_id": s, "summary": "Matrix complaint", "channel": "phone"}),
+        )
+        .await);
+    let steps: &[&str] = match status {
+        "open" => &[],
+        "acknowledged" => &["acknowledge"],
+        "resolved" => &["acknowledge", "resolve"],
+        other => panic!("no such status {other}"),
+    };
+    for step in steps {
+        let body = if *step == "resolve" {
+            json!({"resolution": "done"})
+        } else {
+            json!({})
+        };
+        let (code, body) = app
+            .post(&format!("/api/v1/complaints/{complaint}/{step}"), &app.admin, body)
+            .await;
+        assert_eq!(code, 200, "{step} {complaint}: {body}");
+    }
+    complaint
 }
 
 /// The request one row sends, with fresh objects where a success would use one up.
@@ -432,6 +508,64 @@ async fn request(app: &TestApp, fx: &Fixture, route: &str) -> Req {
             let fresh = sla_in(app, s, "in_review").await;
             Req::post_empty(format!("/api/v1/sla-drafts/{fresh}/sign-off"))
         }
+        "GET /api/v1/complaints" => Req::get("/api/v1/complaints"),
+        "POST /api/v1/complaints" => Req::post(
+            "/api/v1/complaints",
+            json!({"segment_id": s, "summary": format!("complaint {n}"), "channel": "web"}),
+        ),
+        "GET /api/v1/complaints/{id}" => Req::get(format!("/api/v1/complaints/{}", fx.complaint)),
+        "PATCH /api/v1/complaints/{id}" => Req::patch(
+            format!("/api/v1/complaints/{}", fx.complaint),
+            json!({"category": format!("category {n}")}),
+        ),
+        "POST /api/v1/complaints/{id}/acknowledge" => {
+            let fresh = complaint_in(app, s, "open").await;
+            Req::post_empty(format!("/api/v1/complaints/{fresh}/acknowledge"))
+        }
+        "POST /api/v1/complaints/{id}/resolve" => {
+            let fresh = complaint_in(app, s, "acknowledged").await;
+            Req::post(
+                format!("/api/v1/complaints/{fresh}/resolve"),
+                json!({"resolution": format!("fixed {n}")}),
+            )
+        }
+        "POST /api/v1/complaints/{id}/reopen" => {
+            let fresh = complaint_in(app, s, "resolved").await;
+            Req::post_empty(format!("/api/v1/complaints/{fresh}/reopen"))
+        }
+        "GET /api/v1/complaints/stats" => Req::get("/api/v1/complaints/stats"),
+        "GET /api/v1/satisfaction-surveys" => Req::get("/api/v1/satisfaction-surveys"),
+        "POST /api/v1/satisfaction-surveys" => Req::post(
+            "/api/v1/satisfaction-surveys",
+            json!({"title": format!("Survey {n}"), "kind": "transaction", "opened_on": "2026-02-01"}),
+        ),
+        "GET /api/v1/satisfaction-surveys/{id}" => Req::get(format!("/api/v1/satisfaction-surveys/{}", fx.survey)),
+        "PATCH /api/v1/satisfaction-surveys/{id}" => Req::patch(
+            format!("/api/v1/satisfaction-surveys/{}", fx.survey),
+            json!({"title": format!("Matrix survey {n}")}),
+        ),
+        "DELETE /api/v1/satisfaction-surveys/{id}" => {
+            let fresh = id(&app
+                .create(
+                    "/api/v1/satisfaction-surveys",
+                    admin,
+                    json!({"title": format!("Disposable survey {n}"), "kind": "transaction", "opened_on": "2026-02-01"}),
+                )
+                .await);
+            Req::delete(format!("/api/v1/satisfaction-surveys/{fresh}"))
+        }
+        "POST /api/v1/satisfaction-surveys/{id}/responses" => Req::post(
+            format!("/api/v1/satisfaction-surveys/{}/responses", fx.survey),
+            json!([{"respondent": format!("json-{n}"), "segment_id": s, "score": 4}]),
+        ),
+        "POST /api/v1/imports/satisfaction" => Req::csv(
+            format!("/api/v1/imports/satisfaction?survey_id={}", fx.survey),
+            &format!("respondent,segment,score\ncsv-{n},{},5\n", fx.s_name),
+        ),
+        "GET /api/v1/satisfaction-surveys/{id}/results" => {
+            Req::get(format!("/api/v1/satisfaction-surveys/{}/results", fx.survey))
+        }
+        "GET /api/v1/satisfaction/scorecard" => Req::get("/api/v1/satisfaction/scorecard"),
         other => panic!("the matrix has a row for {other} but no request for it"),
     }
 }

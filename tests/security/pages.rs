@@ -58,6 +58,21 @@ fn table() -> Vec<Row> {
         rowv("POST /sla/{id}/{action}", "reject", SLA_MANAGERS),
         // Only the segment's stakeholders sign off, on the page as in the API.
         rowv("POST /sla/{id}/{action}", "sign-off", [303, 403, 403, 403, 303]),
+        // Complaints: anyone files for their segments; staff act; a stakeholder may reopen
+        // their segment's.
+        row("GET /complaints", SIGNED_IN),
+        row("POST /complaints", [303, 303, 303, 303, 303]),
+        row("GET /complaints/stats", SIGNED_IN),
+        rowv("POST /complaints/{id}/{action}", "acknowledge", WRITES),
+        rowv("POST /complaints/{id}/{action}", "resolve", WRITES),
+        rowv("POST /complaints/{id}/{action}", "reopen", [303, 303, 303, 303, 303]),
+        rowv("POST /complaints/{id}/{action}", "assign", WRITES),
+        // Satisfaction surveys: facilitators, leadership and admins run them; everyone reads
+        // results (stakeholders: their segments').
+        row("GET /surveys", SIGNED_IN),
+        row("POST /surveys", WRITES),
+        row("GET /surveys/{id}", SIGNED_IN),
+        row("POST /surveys/{id}/answers", WRITES),
         row("GET /dashboard", STAFF_READ),
         row("POST /assessments", SLA_MANAGERS),
         row("POST /sla", SLA_MANAGERS),
@@ -103,6 +118,7 @@ struct Fixture {
     requirement: i64,
     session: i64,
     sla: i64,
+    survey: i64,
     user: i64,
     login_email: String,
     tokens: Vec<(Who, Option<String>)>,
@@ -133,6 +149,13 @@ async fn fixture(app: &TestApp) -> Fixture {
     let sla = id(&app
         .create("/api/v1/sla-drafts", &app.admin, json!({"segment_id": s}))
         .await);
+    let survey = id(&app
+        .create(
+            "/api/v1/satisfaction-surveys",
+            &app.admin,
+            json!({"title": "Overall 2026", "kind": "overall", "opened_on": "2026-01-01", "segment_ids": [s]}),
+        )
+        .await);
     let (_, user) = app.user("facilitator", &[]).await;
     let login_email = "pages-login@example.test".to_owned();
     app.create(
@@ -156,6 +179,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         requirement,
         session,
         sla,
+        survey,
         user,
         login_email,
         tokens,
@@ -274,6 +298,66 @@ async fn request(app: &TestApp, fx: &Fixture, route: &str, variant: &str) -> Pag
             };
             PageReq::post(format!("/sla/{fresh}/{variant}"), &form)
         }
+        "GET /complaints" => PageReq::get("/complaints"),
+        "POST /complaints" => PageReq::post(
+            "/complaints",
+            &[
+                ("segment_id", s.to_string()),
+                ("summary", format!("The printer is down {n}")),
+                ("channel", "web".into()),
+            ],
+        ),
+        "GET /complaints/stats" => PageReq::get("/complaints/stats"),
+        "POST /complaints/{id}/{action}" => {
+            let complaint = id(&app
+                .create(
+                    "/api/v1/complaints",
+                    &app.admin,
+                    json!({"segment_id": s, "summary": format!("Slow {n}"), "channel": "phone"}),
+                )
+                .await);
+            let steps: &[&str] = match variant {
+                "resolve" => &["acknowledge"],
+                "reopen" => &["acknowledge", "resolve"],
+                _ => &[],
+            };
+            for step in steps {
+                let body = if *step == "resolve" {
+                    json!({"resolution": "fixed"})
+                } else {
+                    json!({})
+                };
+                let (code, answer) = app
+                    .post(&format!("/api/v1/complaints/{complaint}/{step}"), &app.admin, body)
+                    .await;
+                assert_eq!(code, 200, "{step}: {answer}");
+            }
+            let form: Vec<(&str, String)> = match variant {
+                "resolve" => vec![("resolution", format!("Replaced the toner {n}"))],
+                "reopen" => vec![("reason", "It broke again".into())],
+                "assign" => vec![("owner_id", fx.user.to_string())],
+                _ => Vec::new(),
+            };
+            PageReq::post(format!("/complaints/{complaint}/{variant}"), &form)
+        }
+        "GET /surveys" => PageReq::get("/surveys"),
+        "POST /surveys" => PageReq::post(
+            "/surveys",
+            &[
+                ("title", format!("Help desk survey {n}")),
+                ("kind", "transaction".into()),
+                ("scale_max", "5".into()),
+                ("opened_on", "2026-01-01".into()),
+                ("segment_ids", s.to_string()),
+            ],
+        ),
+        "GET /surveys/{id}" => PageReq::get(format!("/surveys/{}", fx.survey)),
+        "POST /surveys/{id}/answers" => PageReq {
+            method: Method::POST,
+            path: format!("/surveys/{}/answers", fx.survey),
+            form: Vec::new(),
+            file: Some(format!("respondent,segment,score\npage-{n},Finance,4\n")),
+        },
         "GET /dashboard" => PageReq::get("/dashboard"),
         "POST /assessments" => PageReq::post(
             "/assessments",
