@@ -110,6 +110,10 @@ policies! {
     SignSla => [Stakeholder];
     /// The cross-segment gap report.
     ReadGapReport => [Admin, Leadership, Facilitator];
+    /// Calendars, service targets and the figures reported by hand each month.
+    ManageServiceLevels => [Admin, Leadership];
+    /// Uploading the service desk's ticket export.
+    ImportTickets => [Admin, Leadership, Facilitator];
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod responses;
 pub mod schema;
 pub mod segments;
 pub mod service_areas;
+pub mod service_levels;
 pub mod sessions;
 pub mod sla;
 pub mod users;

@@ -4,8 +4,10 @@ pub mod bar_chart;
 pub mod gap_report;
 pub mod kano_chart;
 pub mod markdown;
+pub mod service_report;
 pub mod sla;
 pub mod templates;
+pub mod trend_chart;
 pub mod value_proposition;
 
 /// Escapes text for XML/HTML content and attribute values.

@@ -18,6 +18,14 @@ const HTML: &[(&str, &str)] = &[
         include_str!("../../templates/reports/value_proposition.html.hbs"),
     ),
     ("sla", include_str!("../../templates/sla/sla.html.hbs")),
+    (
+        "service_report",
+        include_str!("../../templates/reports/service_report.html.hbs"),
+    ),
+    (
+        "service_report_body",
+        include_str!("../../templates/reports/service_report_body.html.hbs"),
+    ),
     ("login", include_str!("../../templates/pages/login.html.hbs")),
     ("sessions", include_str!("../../templates/pages/sessions.html.hbs")),
     ("session", include_str!("../../templates/pages/session.html.hbs")),
@@ -40,6 +48,10 @@ const PARTIALS: &[(&str, &str)] = &[
     ("layout", include_str!("../../templates/pages/layout.html.hbs")),
     ("pager", include_str!("../../templates/pages/pager.html.hbs")),
     (
+        "service_report_body",
+        include_str!("../../templates/reports/service_report_body.html.hbs"),
+    ),
+    (
         "vp_body",
         include_str!("../../templates/reports/value_proposition_body.html.hbs"),
     ),
@@ -51,6 +63,10 @@ const TEXT: &[(&str, &str)] = &[
         include_str!("../../templates/reports/value_proposition.md.hbs"),
     ),
     ("sla", include_str!("../../templates/sla/sla.md.hbs")),
+    (
+        "service_report",
+        include_str!("../../templates/reports/service_report.md.hbs"),
+    ),
     (
         "sla.document_control",
         include_str!("../../templates/sla/document_control.md.hbs"),

@@ -23,6 +23,11 @@ pub struct Item {
     pub rank: Option<u32>,
     /// Width of the fulfilment bar, 0–100.
     pub bar_percent: u32,
+    /// `assessed` or `measured` (a measured month newer than the newest assessment).
+    #[schema(value_type = String, example = "assessed")]
+    pub capability_source: &'static str,
+    /// The month measured, YYYY-MM.
+    pub measured_period: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -68,6 +73,8 @@ fn item(r: &RowView) -> Item {
         target_text: r.target_text.clone(),
         rank: r.rank,
         bar_percent: (r.fulfilment.clamp(0.0, 1.0) * 100.0).round() as u32,
+        capability_source: r.capability_source,
+        measured_period: r.measured_period.clone(),
     }
 }
 

@@ -17,6 +17,7 @@ pub mod requirements;
 pub mod responses;
 pub mod segments;
 pub mod service_areas;
+pub mod service_levels;
 pub mod sessions;
 pub mod sla;
 pub mod upload;

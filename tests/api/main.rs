@@ -13,4 +13,5 @@ mod persistence;
 mod reports;
 mod roles;
 mod scope;
+mod service_levels;
 mod sla;
