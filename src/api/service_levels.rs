@@ -316,12 +316,6 @@ pub struct AttainmentQuery {
     pub to: Option<Period>,
 }
 
-fn this_month() -> Period {
-    use chrono::Datelike;
-    let today = chrono::Utc::now().date_naive();
-    Period::new(today.year(), today.month()).unwrap_or_else(|| Period::new(2000, 1).expect("a valid month"))
-}
-
 #[utoipa::path(get, path = "/api/v1/service-targets/{id}/attainment", tag = "service-levels",
     params(("id" = i32, Path, description = "Service target id"), AttainmentQuery),
     responses((status = 200, description = "Per month: counted, met, pending, attainment, goal, status, median and p90 in the requirement's unit (or the `value` of a reported target)", body = AttainmentView)))]
@@ -331,7 +325,7 @@ pub async fn attainment(
     id: web::Path<i32>,
     ValidQuery(q): ValidQuery<AttainmentQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let to = q.to.unwrap_or_else(this_month);
+    let to = q.to.unwrap_or_else(ops::this_month);
     let from = q.from.unwrap_or_else(|| (0..5).fold(to, |p, _| p.prev()));
     Ok(HttpResponse::Ok().json(ops::target_attainment(&state, &caller, id.into_inner(), from, to).await?))
 }
@@ -351,11 +345,6 @@ pub struct ServiceReportQuery {
     pub format: Option<Format>,
 }
 
-/// Last month: the newest complete one.
-pub fn last_month() -> Period {
-    this_month().prev()
-}
-
 #[utoipa::path(get, path = "/api/v1/reports/service", tag = "reports", params(ServiceReportQuery),
     responses((status = 200, description = "The month's service report: per target, tickets counted and met, attainment against the goal (or the reported value), status and the six months before. JSON, CSV, or Markdown/HTML with an SVG trend chart per target",
         content(
@@ -371,7 +360,7 @@ pub async fn service_report(
     ValidQuery(q): ValidQuery<ServiceReportQuery>,
 ) -> Result<HttpResponse, AppError> {
     let format = Format::negotiate(q.format, &req);
-    let period = q.period.unwrap_or_else(last_month);
+    let period = q.period.unwrap_or_else(ops::last_month);
     let report = ops::service_report(&state, &caller, period, q.segment_id).await?;
     let body = match format {
         Format::Json => return Ok(HttpResponse::Ok().json(&report)),

@@ -829,6 +829,16 @@ pub async fn service_report(
         .await
 }
 
+/// This month, in UTC.
+pub fn this_month() -> Period {
+    bt::period_of(&Calendar::twenty_four_seven(), Utc::now())
+}
+
+/// Last month: the newest complete one (the service report's default).
+pub fn last_month() -> Period {
+    this_month().prev()
+}
+
 /// The segment named `name` (any case), for the command line.
 pub async fn segment_by_name(ctx: &Context, name: &str) -> Result<i32, AppError> {
     let name = name.trim().to_lowercase();
