@@ -118,6 +118,10 @@ policies! {
     ManageComplaints => [Admin, Leadership, Facilitator];
     /// Satisfaction surveys and their answers.
     ManageSurveys => [Admin, Leadership, Facilitator];
+    /// Calendars, service targets and the figures reported by hand each month.
+    ManageServiceLevels => [Admin, Leadership];
+    /// Uploading the service desk's ticket export.
+    ImportTickets => [Admin, Leadership, Facilitator];
 }
 
 #[cfg(test)]

@@ -10,15 +10,23 @@ use crate::db::requirements::Requirement;
 use crate::db::responses;
 use crate::db::schema::{requirements, service_areas};
 use crate::db::segments::{self, Segment};
-use crate::db::DbConnection;
+use crate::db::service_levels::{self as store, CalendarRow, ServiceTarget, TicketSelection};
+use crate::db::{requirements as requirement_store, DbConnection};
 use crate::db::{Page, Scope};
+use crate::domain::business_time::{
+    self as bt, attainment, month_end, month_start, reported_period, Calendar, Period, PeriodAttainment,
+    ReportedPeriod, TargetStatus, Ticket, TicketTarget, TimeUnit,
+};
 use crate::domain::classification::{consolidate, Classification};
 use crate::domain::gap::{self, Capability, GapInput, GapReport};
 use crate::domain::kano::{classify, KanoResult, Tally};
 use crate::domain::kano_waves;
+use crate::domain::service_levels::measured_is_newer;
 use crate::domain::sla::SlaRequirement;
-use crate::domain::terms::Direction;
+use crate::domain::terms::{Direction, Measure};
 use crate::error::AppError;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
 
 /// Consolidated classifications of the given segments, keyed by (segment, requirement).
 pub fn classifications(
@@ -170,6 +178,8 @@ pub struct GapData {
     pub contested: BTreeMap<i32, Contest>,
     /// Complaints not yet resolved, per requirement, service area and segment.
     pub open_complaints: crate::db::complaints::OpenCounts,
+    /// Rows whose current capability is a measured month newer than the newest assessment.
+    pub measured: HashMap<(i32, i32), Period>,
 }
 
 /// Ranks the gaps of every segment in `scope` (or just `segment_id`), optionally of one
@@ -226,6 +236,9 @@ pub fn gap_report(
     let mut inputs = Vec::with_capacity(classified.len());
     let mut assessed_on = HashMap::new();
     let mut coefficients = HashMap::new();
+    let pairs: Vec<(i32, i32)> = classified.keys().map(|(s, r)| (*r, *s)).collect();
+    let measured_months = measured_capability(conn, &pairs)?;
+    let mut measured = HashMap::new();
     for ((segment_id, requirement_id), c) in classified {
         let (Some(r), Some(segment)) = (requirements.get(&requirement_id), segments.get(&segment_id)) else {
             continue;
@@ -233,9 +246,25 @@ pub fn gap_report(
         if service_area_id.is_some_and(|area| area != r.service_area_id) {
             continue;
         }
-        let capability = current_capability(&newest, requirement_id, segment_id);
-        if let Some(a) = capability {
-            assessed_on.insert((requirement_id, segment_id), a.assessed_on);
+        let assessment = current_capability(&newest, requirement_id, segment_id);
+        let mut capability = assessment.and_then(|a| match (a.current_value, a.fulfilment) {
+            (Some(v), _) => Some(Capability::Value(v)),
+            (None, Some(f)) => Some(Capability::Fulfilment(f)),
+            _ => None,
+        });
+        match measured_months
+            .get(&(requirement_id, segment_id))
+            .filter(|m| measured_is_newer(m.period, assessment.map(|a| a.assessed_on)))
+        {
+            Some(m) => {
+                capability = Some(Capability::Value(m.value));
+                measured.insert((requirement_id, segment_id), m.period);
+            }
+            None => {
+                if let Some(a) = assessment {
+                    assessed_on.insert((requirement_id, segment_id), a.assessed_on);
+                }
+            }
         }
         coefficients.insert((requirement_id, segment_id), (c.better, c.worse));
         inputs.push(GapInput {
@@ -251,11 +280,7 @@ pub fn gap_report(
             worse: c.worse,
             target: r.target,
             direction: r.direction.as_deref().and_then(Direction::parse),
-            capability: capability.and_then(|a| match (a.current_value, a.fulfilment) {
-                (Some(v), _) => Some(Capability::Value(v)),
-                (None, Some(f)) => Some(Capability::Fulfilment(f)),
-                _ => None,
-            }),
+            capability,
         });
     }
     Ok(GapData {
@@ -267,5 +292,215 @@ pub fn gap_report(
         assessed_on,
         coefficients,
         open_complaints: crate::db::complaints::open_counts(conn, scope)?,
+        measured,
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Service levels: a target's months, from the tickets of just those months (issue 12)
+
+fn internal<E: std::fmt::Display>(e: E) -> AppError {
+    AppError::internal(e.to_string())
+}
+
+/// A stored calendar in the domain's terms.
+pub fn calendar_of(row: &CalendarRow) -> Result<Calendar, AppError> {
+    let week: BTreeMap<String, Vec<String>> = serde_json::from_str(&row.week).map_err(internal)?;
+    let holidays: Vec<NaiveDate> = serde_json::from_str(&row.holidays).map_err(internal)?;
+    Calendar::new(&row.timezone, &week, holidays).map_err(internal)
+}
+
+/// One month of a target: ticket counts, or the reported figure.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum PeriodFigures {
+    Tickets(PeriodAttainment),
+    Reported(ReportedPeriod),
+}
+
+impl PeriodFigures {
+    pub fn status(&self) -> TargetStatus {
+        match self {
+            PeriodFigures::Tickets(p) => p.status,
+            PeriodFigures::Reported(p) => p.status,
+        }
+    }
+
+    /// The month's attainment (tickets) or value (reported).
+    pub fn headline(&self) -> Option<f64> {
+        match self {
+            PeriodFigures::Tickets(p) => p.attainment,
+            PeriodFigures::Reported(p) => p.value,
+        }
+    }
+}
+
+/// Which tickets a target counts for a reader restricted to `within` segments (None = all):
+/// a segment's target counts that segment's tickets, a general one every segment's.
+pub fn selection(target: &ServiceTarget, within: Option<&[i32]>) -> TicketSelection {
+    let segment_ids = match (target.segment_id, within) {
+        (Some(s), None) => Some(vec![s]),
+        (Some(s), Some(ids)) => Some(if ids.contains(&s) { vec![s] } else { Vec::new() }),
+        (None, within) => within.map(<[i32]>::to_vec),
+    };
+    TicketSelection {
+        segment_ids,
+        priority: target.priority.clone(),
+    }
+}
+
+/// Computes a target's months (sorted, consecutive or not) for the selected tickets.
+pub fn target_periods(
+    c: &mut DbConnection,
+    target: &ServiceTarget,
+    requirement: &Requirement,
+    sel: &TicketSelection,
+    periods: &[Period],
+    now: DateTime<Utc>,
+) -> Result<Vec<PeriodFigures>, AppError> {
+    let (Some(first), Some(last)) = (periods.first().copied(), periods.last().copied()) else {
+        return Ok(Vec::new());
+    };
+    let measure = Measure::parse(&target.measure).unwrap_or(Measure::Reported);
+    let Some(ticket_measure) = measure.ticket() else {
+        let direction = requirement
+            .direction
+            .as_deref()
+            .and_then(Direction::parse)
+            .unwrap_or(Direction::HigherIsBetter);
+        let values: HashMap<String, f64> =
+            store::measurements_between(c, target.id, &first.to_string(), &last.to_string())?
+                .into_iter()
+                .collect();
+        return Ok(periods
+            .iter()
+            .map(|p| {
+                PeriodFigures::Reported(reported_period(
+                    direction,
+                    target.limit_value,
+                    *p,
+                    values.get(&p.to_string()).copied(),
+                ))
+            })
+            .collect());
+    };
+    let cal = calendar_of(&store::get_calendar(c, target.calendar_id)?)?;
+    let unit = requirement
+        .unit
+        .as_deref()
+        .and_then(TimeUnit::parse)
+        .unwrap_or(TimeUnit::Min);
+    let spec = TicketTarget {
+        measure: ticket_measure,
+        limit: target.limit_value,
+        unit,
+        goal: target.goal.unwrap_or(1.0),
+    };
+    let from = month_start(&cal, first).naive_utc();
+    let to = month_end(&cal, last).naive_utc();
+    let mut by_period: HashMap<Period, Vec<Ticket>> = HashMap::new();
+    for (opened, response, resolved, paused) in store::ticket_times(c, sel, from, to)? {
+        let ticket = Ticket {
+            opened_at: opened.and_utc(),
+            first_response_at: response.map(|t| t.and_utc()),
+            resolved_at: resolved.map(|t| t.and_utc()),
+            paused_minutes: i64::from(paused),
+        };
+        by_period
+            .entry(bt::period_of(&cal, ticket.opened_at))
+            .or_default()
+            .push(ticket);
+    }
+    Ok(periods
+        .iter()
+        .map(|p| {
+            let tickets = by_period.get(p).map(Vec::as_slice).unwrap_or(&[]);
+            PeriodFigures::Tickets(attainment(&cal, &spec, *p, tickets, now))
+        })
+        .collect())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measured capability for the gap report
+
+/// The newest measured month of a requirement for a segment, when one exists: the month's
+/// median duration (ticket measures, in the requirement's unit) or its reported value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Measured {
+    pub period: Period,
+    pub value: f64,
+}
+
+/// For each (requirement, segment) pair asked, the newest measured month: the segment's own
+/// target first, else the general one (the lowest id when a requirement has several). A
+/// ticket target's newest month is the month of its newest ticket (going back up to two
+/// months while nothing has counted yet).
+pub fn measured_capability(
+    c: &mut DbConnection,
+    pairs: &[(i32, i32)],
+) -> Result<HashMap<(i32, i32), Measured>, AppError> {
+    let mut out = HashMap::new();
+    if pairs.is_empty() {
+        return Ok(out);
+    }
+    let targets = store::all_targets(c)?;
+    if targets.is_empty() {
+        return Ok(out);
+    }
+    let now = Utc::now();
+    let mut requirement_cache: HashMap<i32, Requirement> = HashMap::new();
+    for &(requirement_id, segment_id) in pairs {
+        let candidates = targets
+            .iter()
+            .filter(|t| t.requirement_id == requirement_id && t.segment_id == Some(segment_id))
+            .chain(
+                targets
+                    .iter()
+                    .filter(|t| t.requirement_id == requirement_id && t.segment_id.is_none()),
+            );
+        for target in candidates {
+            let requirement = match requirement_cache.get(&requirement_id) {
+                Some(r) => r.clone(),
+                None => {
+                    let r = requirement_store::get(c, requirement_id, &Scope::All)?;
+                    requirement_cache.insert(r.id, r.clone());
+                    r
+                }
+            };
+            let found = measured_for(c, target, &requirement, segment_id, now)?;
+            if let Some(m) = found {
+                out.insert((requirement_id, segment_id), m);
+                break;
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn measured_for(
+    c: &mut DbConnection,
+    target: &ServiceTarget,
+    requirement: &Requirement,
+    segment_id: i32,
+    now: DateTime<Utc>,
+) -> Result<Option<Measured>, AppError> {
+    if target.measure == Measure::Reported.as_str() {
+        return Ok(store::newest_measurement(c, target.id)?
+            .and_then(|(p, value)| Period::parse(&p).map(|period| Measured { period, value })));
+    }
+    let sel = selection(target, Some(&[segment_id]));
+    let Some(newest) = store::newest_opened(c, &sel)? else {
+        return Ok(None);
+    };
+    let cal = calendar_of(&store::get_calendar(c, target.calendar_id)?)?;
+    let newest = bt::period_of(&cal, newest.and_utc());
+    let periods = vec![newest.prev().prev(), newest.prev(), newest];
+    let figures = target_periods(c, target, requirement, &sel, &periods, now)?;
+    Ok(figures.iter().rev().find_map(|f| match f {
+        PeriodFigures::Tickets(p) => p.median.map(|value| Measured {
+            period: p.period,
+            value,
+        }),
+        PeriodFigures::Reported(_) => None,
+    }))
 }

@@ -41,6 +41,10 @@ pub enum ErrorCode {
     LastAdmin,
     /// The demo loads only into an empty database.
     NotEmpty,
+    /// A figure sent for a ticket-measured target.
+    NotReported,
+    /// A reported figure for a month that has one (correct it with PATCH).
+    PeriodExists,
     PayloadTooLarge,
     UnsupportedMediaType,
     TooManyRequests,
@@ -69,6 +73,8 @@ impl ErrorCode {
             ErrorCode::InvalidState => "invalid_state",
             ErrorCode::LastAdmin => "last_admin",
             ErrorCode::NotEmpty => "not_empty",
+            ErrorCode::NotReported => "not_reported",
+            ErrorCode::PeriodExists => "period_exists",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::TooManyRequests => "too_many_requests",
@@ -447,6 +453,8 @@ mod tests {
             InvalidState,
             LastAdmin,
             NotEmpty,
+            NotReported,
+            PeriodExists,
             PayloadTooLarge,
             UnsupportedMediaType,
             TooManyRequests,

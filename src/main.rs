@@ -64,6 +64,34 @@ enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// Write a report to stdout (for a monthly mail job).
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// The monthly service report: each target's attainment, status and six-month trend.
+    Service {
+        /// The month, YYYY-MM (default: last month).
+        #[arg(long)]
+        period: Option<String>,
+        /// One segment's targets and the general ones, counting that segment's tickets.
+        #[arg(long)]
+        segment: Option<String>,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+        format: ReportFormat,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ReportFormat {
+    Md,
+    Html,
+    Csv,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -75,6 +103,14 @@ enum ImportCommand {
         /// The session (survey) the answers were collected in.
         #[arg(long)]
         session: Option<i32>,
+    },
+    /// Import the service desk's ticket export (CSV), all or nothing; known tickets are updated.
+    Tickets {
+        /// The CSV file.
+        file: std::path::PathBuf,
+        /// IANA timezone for timestamps without an offset (default UTC).
+        #[arg(long)]
+        timezone: Option<String>,
     },
 }
 
@@ -132,6 +168,17 @@ fn main() -> ExitCode {
         Command::Import {
             command: ImportCommand::Responses { file, session },
         } => import_responses(&settings, &file, session),
+        Command::Import {
+            command: ImportCommand::Tickets { file, timezone },
+        } => import_tickets(&settings, &file, timezone.as_deref()),
+        Command::Report {
+            command:
+                ReportCommand::Service {
+                    period,
+                    segment,
+                    format,
+                },
+        } => service_report(&settings, period.as_deref(), segment.as_deref(), format),
         Command::BenchData {
             segments,
             requirements,
@@ -249,6 +296,70 @@ fn import_responses(settings: &Settings, path: &std::path::Path, session: Option
         }
         Err(e) => Err(e.to_string()),
     }
+}
+
+fn print_rows(rows: &[kanogap::import::layout::RowError]) {
+    for r in rows {
+        eprintln!(
+            "row {}{}: {}",
+            r.row,
+            r.column.as_deref().map(|c| format!(", column {c}")).unwrap_or_default(),
+            r.message
+        );
+    }
+}
+
+fn import_tickets(settings: &Settings, path: &std::path::Path, timezone: Option<&str>) -> Result<(), String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    match run_operation(settings, async |ctx, caller| {
+        service::service_levels::import_tickets(ctx, caller, file, timezone).await
+    }) {
+        Ok(summary) => {
+            println!("imported {} new tickets, updated {}", summary.imported, summary.updated);
+            Ok(())
+        }
+        Err(AppError::RowsInvalid { rows, total }) => {
+            print_rows(&rows);
+            Err(format!(
+                "{total} problem(s) in {}; nothing was imported",
+                path.display()
+            ))
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn service_report(
+    settings: &Settings,
+    period: Option<&str>,
+    segment: Option<&str>,
+    format: ReportFormat,
+) -> Result<(), String> {
+    use kanogap::domain::business_time::Period;
+    use kanogap::render::service_report as doc;
+    let period = match period {
+        Some(p) => Period::parse(p).ok_or_else(|| format!("--period {p:?}: must be a month YYYY-MM"))?,
+        None => service::service_levels::last_month(),
+    };
+    let text = run_operation(settings, async |ctx, caller| {
+        let segment_id = match segment {
+            Some(name) => Some(service::service_levels::segment_by_name(ctx, name).await?),
+            None => None,
+        };
+        let report = service::service_levels::service_report(ctx, caller, period, segment_id).await?;
+        match format {
+            ReportFormat::Md => doc::markdown(&ctx.templates, &report),
+            ReportFormat::Html => doc::html(&ctx.templates, &report),
+            ReportFormat::Csv => doc::csv(&report),
+            ReportFormat::Json => serde_json::to_string_pretty(&report).map_err(|e| AppError::internal(e.to_string())),
+        }
+    })
+    .map_err(|e| e.to_string())?;
+    print!("{text}");
+    if !text.ends_with('\n') {
+        println!();
+    }
+    Ok(())
 }
 
 fn bench_data(spec: &kanogap::bench_data::Spec, out: &std::path::Path) -> Result<(), String> {

@@ -226,3 +226,34 @@ fn the_first_admin_follows_the_same_rules() {
         ("root@example.org", "admin")
     );
 }
+
+/// The demo's service report has a trend on the first run: last month and the six before,
+/// call-backs improving but short of the goal, uptime figures against their limit.
+#[test]
+fn the_demo_service_report_has_a_trend() {
+    let (ctx, _dir, _pg) = context();
+    run(async {
+        let period = service::service_levels::last_month();
+        let report = service::service_levels::service_report(&ctx, &leadership(), period, None)
+            .await
+            .expect("report");
+        assert_eq!(report.summary.targets, 2);
+        let callbacks = report
+            .items
+            .iter()
+            .find(|i| i.requirement.key == "HD-CALLBACK")
+            .expect("call-back target");
+        assert_eq!(callbacks.measure, "first_response");
+        assert!(callbacks.counted.unwrap_or(0) > 0);
+        assert_eq!(callbacks.trend.iter().flatten().count(), 6, "{:?}", callbacks.trend);
+        let uptime = report
+            .items
+            .iter()
+            .find(|i| i.requirement.key == "ID-UPTIME")
+            .expect("uptime target");
+        assert_eq!(uptime.value, Some(99.94));
+        assert_eq!(uptime.trend.iter().flatten().count(), 6);
+        let md = kanogap::render::service_report::markdown(&ctx.templates, &report).expect("markdown");
+        assert_eq!(md.matches("<svg").count(), 2);
+    });
+}

@@ -17,6 +17,7 @@ pub mod requirements;
 pub mod satisfaction;
 pub mod segments;
 pub mod service_areas;
+pub mod service_levels;
 pub mod sessions;
 pub mod sla;
 pub mod users;
@@ -178,7 +179,47 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     web::get().to(satisfaction::results),
                 )
                 .route("/imports/satisfaction", web::post().to(satisfaction::import_csv))
-                .route("/satisfaction/scorecard", web::get().to(satisfaction::scorecard)),
+                .route("/satisfaction/scorecard", web::get().to(satisfaction::scorecard))
+                .service(
+                    web::resource("/calendars")
+                        .route(web::get().to(service_levels::list_calendars))
+                        .route(web::post().to(service_levels::create_calendar)),
+                )
+                .service(
+                    web::resource("/calendars/{id}")
+                        .route(web::get().to(service_levels::get_calendar))
+                        .route(web::patch().to(service_levels::update_calendar))
+                        .route(web::delete().to(service_levels::delete_calendar)),
+                )
+                .service(
+                    web::resource("/service-targets")
+                        .route(web::get().to(service_levels::list_targets))
+                        .route(web::post().to(service_levels::create_target)),
+                )
+                .service(
+                    web::resource("/service-targets/{id}")
+                        .route(web::get().to(service_levels::get_target))
+                        .route(web::patch().to(service_levels::update_target))
+                        .route(web::delete().to(service_levels::delete_target)),
+                )
+                .route(
+                    "/service-targets/{id}/measurements",
+                    web::post().to(service_levels::add_measurement),
+                )
+                .route(
+                    "/service-targets/{id}/measurements/{period}",
+                    web::patch().to(service_levels::correct_measurement),
+                )
+                .route(
+                    "/service-targets/{id}/attainment",
+                    web::get().to(service_levels::attainment),
+                )
+                .route(
+                    "/sla-drafts/{id}/service-targets",
+                    web::post().to(service_levels::targets_from_sla),
+                )
+                .route("/imports/tickets", web::post().to(service_levels::import_tickets))
+                .route("/reports/service", web::get().to(service_levels::service_report)),
         );
 }
 

@@ -110,6 +110,22 @@ pub const SPEC_PATH: &str = "/api/v1/openapi.json";
         satisfaction::import_csv,
         satisfaction::results,
         satisfaction::scorecard,
+        service_levels::list_calendars,
+        service_levels::create_calendar,
+        service_levels::get_calendar,
+        service_levels::update_calendar,
+        service_levels::delete_calendar,
+        service_levels::list_targets,
+        service_levels::create_target,
+        service_levels::get_target,
+        service_levels::update_target,
+        service_levels::delete_target,
+        service_levels::targets_from_sla,
+        service_levels::import_tickets,
+        service_levels::add_measurement,
+        service_levels::correct_measurement,
+        service_levels::attainment,
+        service_levels::service_report,
     ),
     components(schemas(
         ErrorBody,
@@ -138,6 +154,7 @@ pub const SPEC_PATH: &str = "/api/v1/openapi.json";
         (name = "audit", description = "Who changed what, when"),
         (name = "complaints", description = "The complaint log: references, owners, acknowledgement and resolution, statistics"),
         (name = "satisfaction", description = "Satisfaction surveys (transaction and overall), their answers, results and the scorecard"),
+        (name = "service-levels", description = "Calendars, service targets, ticket imports, reported figures and attainment"),
     )
 )]
 pub struct ApiDoc;

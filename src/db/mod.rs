@@ -12,6 +12,7 @@ pub mod satisfaction;
 pub mod schema;
 pub mod segments;
 pub mod service_areas;
+pub mod service_levels;
 pub mod sessions;
 pub mod sla;
 pub mod users;

@@ -6,7 +6,7 @@ use super::schema::{assessments, findings, kano_responses, requirements};
 use super::{DbConnection, MultiBackend, Page, Scope};
 use crate::error::AppError;
 
-#[derive(Debug, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = requirements)]
 pub struct Requirement {
     pub id: i32,
@@ -163,4 +163,15 @@ pub fn keys(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<std::collection
         .select((requirements::id, requirements::key))
         .load(conn)?;
     Ok(rows.into_iter().collect())
+}
+
+/// Requirements that can be measured: a metric, a target and a direction.
+pub fn all_measurable(conn: &mut DbConnection) -> QueryResult<Vec<Requirement>> {
+    requirements::table
+        .filter(requirements::metric.is_not_null())
+        .filter(requirements::target.is_not_null())
+        .filter(requirements::direction.is_not_null())
+        .order(requirements::id.asc())
+        .select(Requirement::as_select())
+        .load(conn)
 }

@@ -248,6 +248,60 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    calendars (id) {
+        id -> Integer,
+        name -> Text,
+        timezone -> Text,
+        week -> Text,
+        holidays -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_targets (id) {
+        id -> Integer,
+        requirement_id -> Integer,
+        segment_id -> Nullable<Integer>,
+        measure -> Text,
+        limit_value -> Double,
+        goal -> Nullable<Double>,
+        priority -> Nullable<Text>,
+        calendar_id -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tickets (id) {
+        id -> Integer,
+        external_id -> Text,
+        segment_id -> Integer,
+        opened_at -> Timestamp,
+        first_response_at -> Nullable<Timestamp>,
+        resolved_at -> Nullable<Timestamp>,
+        priority -> Nullable<Text>,
+        service_area -> Nullable<Text>,
+        paused_minutes -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reported_measurements (id) {
+        id -> Integer,
+        service_target_id -> Integer,
+        period -> Text,
+        value -> Double,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(user_segments -> users (user_id));
 diesel::joinable!(user_segments -> segments (segment_id));
 diesel::joinable!(session_segments -> sessions (session_id));
@@ -269,8 +323,17 @@ diesel::joinable!(satisfaction_survey_segments -> satisfaction_surveys (survey_i
 diesel::joinable!(satisfaction_survey_segments -> segments (segment_id));
 diesel::joinable!(satisfaction_responses -> satisfaction_surveys (survey_id));
 diesel::joinable!(satisfaction_responses -> segments (segment_id));
+diesel::joinable!(service_targets -> requirements (requirement_id));
+diesel::joinable!(service_targets -> segments (segment_id));
+diesel::joinable!(service_targets -> calendars (calendar_id));
+diesel::joinable!(tickets -> segments (segment_id));
+diesel::joinable!(reported_measurements -> service_targets (service_target_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    calendars,
+    service_targets,
+    tickets,
+    reported_measurements,
     users,
     segments,
     user_segments,

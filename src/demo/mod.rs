@@ -210,6 +210,7 @@ pub fn load(db: &Db) -> Result<DemoSummary, AppError> {
                 },
             )?;
         }
+        service_levels(c, requirement("HD-CALLBACK")?, requirement("ID-UPTIME")?, &segment_ids)?;
         for (email, role, segment_name, _, hash) in &people {
             if users::find_by_email(c, email)?.is_some() {
                 continue;
@@ -249,4 +250,108 @@ pub fn load(db: &Db) -> Result<DemoSummary, AppError> {
                 .collect(),
         })
     })
+}
+
+/// A business-hours calendar, two targets and seven months of tickets and uptime figures up to
+/// last month, so that the service report shows a trend on the first run. Call-backs get
+/// better month by month but stay short of the goal; the numbers are drawn from a fixed seed.
+fn service_levels(
+    c: &mut crate::db::DbConnection,
+    callback: i32,
+    uptime: i32,
+    segment_ids: &HashMap<&str, i32>,
+) -> Result<(), AppError> {
+    use crate::db::service_levels::{self as store, NewCalendar, NewTarget, TicketData};
+    use crate::domain::business_time::{period_of, Calendar};
+    let week: std::collections::BTreeMap<&str, [&str; 1]> = ["mon", "tue", "wed", "thu", "fri"]
+        .into_iter()
+        .map(|d| (d, ["08:00-18:00"]))
+        .collect();
+    let calendar = store::insert_calendar(
+        c,
+        &NewCalendar {
+            name: "Service desk hours".into(),
+            timezone: "Europe/London".into(),
+            week: serde_json::to_string(&week).map_err(|e| AppError::internal(e.to_string()))?,
+            holidays: "[\"2026-04-03\",\"2026-04-06\",\"2026-05-04\",\"2026-05-25\",\"2026-08-31\",\"2026-12-25\"]"
+                .into(),
+        },
+    )?;
+    store::insert_target(
+        c,
+        &NewTarget {
+            requirement_id: callback,
+            segment_id: None,
+            measure: "first_response".into(),
+            limit_value: 5.0,
+            goal: Some(0.8),
+            priority: None,
+            calendar_id: calendar.id,
+        },
+    )?;
+    let availability = store::insert_target(
+        c,
+        &NewTarget {
+            requirement_id: uptime,
+            segment_id: None,
+            measure: "reported".into(),
+            limit_value: 99.9,
+            goal: None,
+            priority: None,
+            calendar_id: calendar.id,
+        },
+    )?;
+    let mut months = Vec::new();
+    let mut p = period_of(&Calendar::twenty_four_seven(), chrono::Utc::now());
+    for _ in 0..7 {
+        p = p.prev();
+        months.push(p);
+    }
+    months.reverse();
+    let uptime_figures = [99.82, 99.95, 99.71, 99.93, 99.96, 99.88, 99.94];
+    // A small linear congruential generator: the same tickets every time.
+    let mut seed: u64 = 0x5eed_2026;
+    let mut next = move |n: u64| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    let mut segments: Vec<(&str, i32)> = segment_ids.iter().map(|(n, id)| (*n, *id)).collect();
+    segments.sort();
+    for (m, period) in months.iter().enumerate() {
+        store::insert_measurement(c, availability.id, &period.to_string(), uptime_figures[m])?;
+        // The share called back within five minutes grows from 45 % to 75 %.
+        let within = 45 + 5 * m as u64;
+        let mut number = 0;
+        for (segment_name, segment_id) in &segments {
+            for _ in 0..10 {
+                number += 1;
+                // A weekday of the month, opened 08:00-15:59 UTC (inside 08:00-18:00 London).
+                let first = period.first_day();
+                let day = (0..28)
+                    .map(|_| first + chrono::Days::new(next(28)))
+                    .find(|d| chrono::Datelike::weekday(d).number_from_monday() <= 5)
+                    .unwrap_or(first);
+                let opened = day
+                    .and_hms_opt(8 + next(8) as u32, next(60) as u32, 0)
+                    .unwrap_or_else(|| day.and_time(chrono::NaiveTime::MIN));
+                let delay = if next(100) < within { 1 + next(5) } else { 6 + next(55) };
+                let response = opened + chrono::Duration::minutes(delay as i64);
+                let resolved = response + chrono::Duration::minutes(30 + next(600) as i64);
+                store::insert_ticket(
+                    c,
+                    &TicketData {
+                        external_id: format!("INC-{}-{number:04}", period.to_string().replace('-', "")),
+                        segment_id: *segment_id,
+                        opened_at: opened,
+                        first_response_at: Some(response),
+                        resolved_at: Some(resolved),
+                        priority: Some(if next(5) == 0 { "P1" } else { "P3" }.to_owned()),
+                        service_area: Some(format!("Helpdesk ({segment_name})")),
+                        paused_minutes: 0,
+                    },
+                )?;
+            }
+        }
+    }
+    Ok(())
 }

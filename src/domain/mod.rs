@@ -8,6 +8,7 @@ pub mod gap;
 pub mod kano;
 pub mod kano_waves;
 pub mod satisfaction;
+pub mod service_levels;
 pub mod sla;
 pub mod stats;
 pub mod terms;

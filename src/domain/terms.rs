@@ -91,6 +91,27 @@ word_enum!(
     }
 );
 
+word_enum!(
+    /// What a service target measures: a ticket's business time to first response or to
+    /// resolution, or a figure reported by hand each month (availability, defect rate).
+    Measure {
+        FirstResponse = "first_response",
+        Resolution = "resolution",
+        Reported = "reported",
+    }
+);
+
+impl Measure {
+    /// The ticket measure, or None for `reported`.
+    pub fn ticket(self) -> Option<super::business_time::TicketMeasure> {
+        match self {
+            Measure::FirstResponse => Some(super::business_time::TicketMeasure::FirstResponse),
+            Measure::Resolution => Some(super::business_time::TicketMeasure::Resolution),
+            Measure::Reported => None,
+        }
+    }
+}
+
 /// A requirement's short unique key, e.g. `HD-CALLBACK`: `[A-Z0-9][A-Z0-9-]{1,31}`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequirementKey(String);

@@ -5,6 +5,7 @@
 //! problem found is reported with its spreadsheet row and column, up to [`MAX_REPORTED`].
 
 pub mod layout;
+pub mod tickets;
 
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read};

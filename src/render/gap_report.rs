@@ -57,6 +57,11 @@ pub struct RowView {
     pub contested: bool,
     /// Complaints about this requirement from this segment not yet resolved.
     pub open_complaints: u32,
+    /// Where the current value comes from: an assessment, or a measured month newer than it.
+    #[schema(value_type = String, example = "assessed")]
+    pub capability_source: &'static str,
+    /// The month measured, YYYY-MM, when `capability_source` is `measured`.
+    pub measured_period: Option<String>,
 }
 
 #[derive(Serialize, Clone, utoipa::ToSchema)]
@@ -114,6 +119,10 @@ fn row_view(data: &GapData, row: &GapRow) -> RowView {
         .and_then(|r| r.direction.as_deref())
         .and_then(Direction::parse);
     let assessed_on = data.assessed_on.get(&(row.requirement_id, row.segment_id)).copied();
+    let measured_period = data
+        .measured
+        .get(&(row.requirement_id, row.segment_id))
+        .map(|p| p.to_string());
     let current = match (row.current_value, assessed_on) {
         (Some(v), _) => Some(amount(v, unit.as_deref())),
         (None, Some(_)) => Some(format!("{:.0} % fulfilled", row.fulfilment * 100.0)),
@@ -167,6 +176,12 @@ fn row_view(data: &GapData, row: &GapRow) -> RowView {
             .get(&(row.requirement_id, row.segment_id))
             .copied()
             .unwrap_or(0),
+        capability_source: if measured_period.is_some() {
+            "measured"
+        } else {
+            "assessed"
+        },
+        measured_period,
     }
 }
 
@@ -270,6 +285,8 @@ pub fn csv(view: &GapReportView) -> Result<String, AppError> {
         "score_segment_weight",
         "score_kano_effect",
         "score_kano_effect_basis",
+        "capability_source",
+        "measured_period",
     ])
     .map_err(err)?;
     let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
@@ -307,6 +324,8 @@ pub fn csv(view: &GapReportView) -> Result<String, AppError> {
             r.score_parts.segment_weight.to_string(),
             r.score_parts.kano_effect.to_string(),
             r.score_parts.kano_effect_basis.to_owned(),
+            r.capability_source.to_owned(),
+            r.measured_period.clone().unwrap_or_default(),
         ])
         .map_err(err)?;
     }
@@ -315,7 +334,7 @@ pub fn csv(view: &GapReportView) -> Result<String, AppError> {
 }
 
 /// Guards against CSV formula injection.
-fn safe(text: &str) -> String {
+pub(crate) fn safe(text: &str) -> String {
     match text.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
         _ => text.to_owned(),

@@ -1,9 +1,11 @@
 //! Output formats built from computed results: charts (SVG) and, later, reports.
 
+pub mod attainment_chart;
 pub mod bar_chart;
 pub mod gap_report;
 pub mod kano_chart;
 pub mod markdown;
+pub mod service_report;
 pub mod sla;
 pub mod templates;
 pub mod trend_chart;

@@ -18,6 +18,14 @@ const HTML: &[(&str, &str)] = &[
         include_str!("../../templates/reports/value_proposition.html.hbs"),
     ),
     ("sla", include_str!("../../templates/sla/sla.html.hbs")),
+    (
+        "service_report",
+        include_str!("../../templates/reports/service_report.html.hbs"),
+    ),
+    (
+        "service_report_body",
+        include_str!("../../templates/reports/service_report_body.html.hbs"),
+    ),
     ("login", include_str!("../../templates/pages/login.html.hbs")),
     ("sessions", include_str!("../../templates/pages/sessions.html.hbs")),
     ("session", include_str!("../../templates/pages/session.html.hbs")),
@@ -60,6 +68,10 @@ const PARTIALS: &[(&str, &str)] = &[
         include_str!("../../templates/pages/complaint_groups.html.hbs"),
     ),
     (
+        "service_report_body",
+        include_str!("../../templates/reports/service_report_body.html.hbs"),
+    ),
+    (
         "vp_body",
         include_str!("../../templates/reports/value_proposition_body.html.hbs"),
     ),
@@ -71,6 +83,10 @@ const TEXT: &[(&str, &str)] = &[
         include_str!("../../templates/reports/value_proposition.md.hbs"),
     ),
     ("sla", include_str!("../../templates/sla/sla.md.hbs")),
+    (
+        "service_report",
+        include_str!("../../templates/reports/service_report.md.hbs"),
+    ),
     (
         "sla.document_control",
         include_str!("../../templates/sla/document_control.md.hbs"),

@@ -32,6 +32,11 @@ pub struct Item {
     pub seen_differently_note: Option<&'static str>,
     /// The segment's complaints about it not yet resolved.
     pub open_complaints: u32,
+    /// `assessed` or `measured` (a measured month newer than the newest assessment).
+    #[schema(value_type = String, example = "assessed")]
+    pub capability_source: &'static str,
+    /// The month measured, YYYY-MM.
+    pub measured_period: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -85,6 +90,8 @@ fn item(r: &RowView, seen_differently: &HashSet<i32>) -> Item {
         rank: r.rank,
         bar_percent: (r.fulfilment.clamp(0.0, 1.0) * 100.0).round() as u32,
         open_complaints: r.open_complaints,
+        capability_source: r.capability_source,
+        measured_period: r.measured_period.clone(),
     }
 }
 

@@ -19,6 +19,7 @@ pub mod responses;
 pub mod satisfaction;
 pub mod segments;
 pub mod service_areas;
+pub mod service_levels;
 pub mod sessions;
 pub mod sla;
 pub mod upload;

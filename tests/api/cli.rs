@@ -253,3 +253,92 @@ async fn sigterm_finishes_the_request_in_flight_then_exits_cleanly() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+#[actix_web::test]
+async fn import_tickets_and_print_the_service_report() {
+    let (settings, dir, pg) = test_settings();
+    let url = settings.database_url.clone();
+    let app = spawn_app_from(settings, dir, pg).await;
+    app.segment("Finance").await;
+    let callback = app.requirement("HD-CALLBACK").await;
+    app.create(
+        "/api/v1/service-targets",
+        &app.admin,
+        serde_json::json!({"requirement_id": callback, "measure": "resolution", "limit": 60, "goal": 0.5}),
+    )
+    .await;
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        file.path(),
+        "ticket,segment,opened_at,first_response_at,resolved_at\n\
+         T1,Finance,2026-03-02 09:00,2026-03-02 09:10,2026-03-02 09:30\n\
+         T2,Finance,2026-03-02 09:00,,2026-03-02 12:00\n",
+    )
+    .unwrap();
+    let out = kanogap(&url)
+        .args(["import", "tickets"])
+        .arg(file.path())
+        .args(["--timezone", "Europe/Berlin"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "imported 2 new tickets, updated 0"
+    );
+
+    let out = kanogap(&url)
+        .args([
+            "report",
+            "service",
+            "--period",
+            "2026-03",
+            "--segment",
+            "finance",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[1].starts_with("2026-03,1,HD-CALLBACK,"), "{text}");
+    assert!(
+        lines[1].contains(",2,1,0,0.5,"),
+        "counted 2, met 1, pending 0, attainment 0.5: {text}"
+    );
+    let out = kanogap(&url)
+        .args(["report", "service", "--period", "2026-03"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        md.starts_with("# Service report March 2026") && md.contains("<svg"),
+        "{md}"
+    );
+
+    let bad = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        bad.path(),
+        "ticket,segment,opened_at,first_response_at,resolved_at\nT9,Nobody,2026-03-02 09:00,,\n",
+    )
+    .unwrap();
+    let out = kanogap(&url)
+        .args(["import", "tickets"])
+        .arg(bad.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("row 2, column segment"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = kanogap(&url)
+        .args(["report", "service", "--period", "March"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+}

@@ -15,5 +15,6 @@ mod reports;
 mod roles;
 mod satisfaction;
 mod scope;
+mod service_levels;
 mod sla;
 mod waves;

@@ -1210,3 +1210,115 @@ async fn complaints_and_surveys_of_another_segment_stay_hidden() {
         .await;
     assert_eq!(results["n"], 1);
 }
+
+/// Service levels: a stakeholder of A sees A's targets and the general ones, never B's (by id,
+/// in lists and their totals, in attainment and in every format of the service report), and
+/// the general targets count only A's tickets.
+#[actix_web::test]
+async fn service_levels_stay_within_the_segment() {
+    let app = spawn_app().await;
+    let a = app.segment("Finance").await;
+    let b = app.segment(&format!("Research {MARK}")).await;
+    let r = app.requirement("HD-CALLBACK").await;
+    let b_req = app.requirement(&format!("{}-SECRET", MARK.to_uppercase())).await;
+    let target = |segment: Option<i64>, requirement: i64| json!({"requirement_id": requirement, "segment_id": segment, "measure": "resolution", "limit": 60, "goal": 0.5});
+    let a_target = id(&app
+        .create("/api/v1/service-targets", &app.admin, target(Some(a), r))
+        .await);
+    let b_target = id(&app
+        .create("/api/v1/service-targets", &app.admin, target(Some(b), b_req))
+        .await);
+    let general = id(&app.create("/api/v1/service-targets", &app.admin, target(None, r)).await);
+    let b_reported = id(&app
+        .create(
+            "/api/v1/service-targets",
+            &app.admin,
+            json!({"requirement_id": b_req, "segment_id": b, "measure": "reported"}),
+        )
+        .await);
+    app.create(
+        &format!("/api/v1/service-targets/{b_reported}/measurements"),
+        &app.admin,
+        json!({"period": "2026-03", "value": 1}),
+    )
+    .await;
+    let tickets = format!(
+        "ticket,segment,opened_at,first_response_at,resolved_at,service_area\n\
+         A1,Finance,2026-03-02T09:00:00Z,,2026-03-02T09:30:00Z,desk\n\
+         A2,Finance,2026-03-03T09:00:00Z,,2026-03-03T12:00:00Z,desk\n\
+         {MARK}1,Research {MARK},2026-03-02T09:00:00Z,,2026-03-02T09:10:00Z,{MARK}\n\
+         {MARK}2,Research {MARK},2026-03-02T09:00:00Z,,2026-03-02T09:10:00Z,{MARK}\n\
+         {MARK}3,Research {MARK},2026-03-02T09:00:00Z,,2026-03-02T09:10:00Z,{MARK}\n"
+    );
+    let (status, _, _) = send(&app, Some(&app.admin), &Req::csv("/api/v1/imports/tickets", &tickets)).await;
+    assert_eq!(status, 201);
+    let (a_token, _) = app.user("stakeholder", &[a]).await;
+
+    let (status, list) = app.get("/api/v1/service-targets", &a_token).await;
+    assert_eq!(status, 200);
+    let ids: Vec<i64> = list["items"].as_array().unwrap().iter().map(id).collect();
+    assert_eq!((ids, list["total"].as_i64()), (vec![a_target, general], Some(2)));
+    let (_, filtered) = app
+        .get(&format!("/api/v1/service-targets?segment_id={b}"), &a_token)
+        .await;
+    assert_eq!(
+        (filtered["items"].clone(), filtered["total"].as_i64()),
+        (json!([]), Some(0))
+    );
+    for path in [
+        format!("/api/v1/service-targets/{b_target}"),
+        format!("/api/v1/service-targets/{b_target}/attainment"),
+        format!("/api/v1/service-targets/{b_reported}/attainment?from=2026-03&to=2026-03"),
+        format!("/api/v1/service-targets/{NOWHERE}"),
+        format!("/api/v1/reports/service?segment_id={b}"),
+        format!("/api/v1/reports/service?segment_id={NOWHERE}"),
+    ] {
+        let (status, body, _) = send(&app, Some(&a_token), &Req::get(path.clone())).await;
+        assert_eq!(status, 404, "{path}: {}", excerpt(&body));
+        assert!(!contains_ignore_case(&body, MARK), "{path}: {}", excerpt(&body));
+    }
+    let (_, att) = app
+        .get(
+            &format!("/api/v1/service-targets/{general}/attainment?from=2026-03&to=2026-03"),
+            &a_token,
+        )
+        .await;
+    assert_eq!(
+        att["periods"][0]["counted"], 2,
+        "the general target counts only A's tickets: {att}"
+    );
+    for format in ["json", "csv", "md", "html"] {
+        let path = format!("/api/v1/reports/service?period=2026-03&format={format}");
+        let (status, body, _) = send(&app, Some(&a_token), &Req::get(path.clone())).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(!contains_ignore_case(&body, MARK), "{path}: {}", excerpt(&body));
+        if format == "json" {
+            let report = json(&body);
+            assert_eq!(report["summary"]["targets"], 2);
+            assert_eq!(report["items"][1]["counted"], 2);
+        }
+    }
+    // Writes on B's targets are refused, and B's figures are unchanged.
+    for req in [
+        Req::patch(format!("/api/v1/service-targets/{b_target}"), json!({"limit": 1})),
+        Req::delete(format!("/api/v1/service-targets/{b_target}")),
+        Req::post(
+            format!("/api/v1/service-targets/{b_reported}/measurements"),
+            json!({"period": "2026-04", "value": 2}),
+        ),
+        Req::patch(
+            format!("/api/v1/service-targets/{b_reported}/measurements/2026-03"),
+            json!({"value": 2}),
+        ),
+    ] {
+        let (status, _, _) = send(&app, Some(&a_token), &req).await;
+        assert_eq!(status, 403, "{}", req.label());
+    }
+    let (_, att) = app
+        .get(
+            &format!("/api/v1/service-targets/{b_reported}/attainment?from=2026-03&to=2026-03"),
+            &app.admin,
+        )
+        .await;
+    assert_eq!(att["periods"][0]["value"], 1.0);
+}

@@ -166,6 +166,45 @@ fn table() -> Vec<Row> {
         ),
         row("GET /api/v1/satisfaction/scorecard", SIGNED_IN),
         rowv("GET /api/v1/satisfaction/scorecard", "segment_id={s}", SIGNED_IN),
+        // Service levels: calendars and targets read by all (stakeholders: their segments'
+        // targets and the general ones), managed by admins and leadership; tickets imported
+        // by admins, leadership and facilitators.
+        row("GET /api/v1/calendars", SIGNED_IN),
+        row("POST /api/v1/calendars", [401, 201, 201, 403, 403]),
+        row("GET /api/v1/calendars/{id}", SIGNED_IN),
+        row("PATCH /api/v1/calendars/{id}", [401, 200, 200, 403, 403]),
+        row("DELETE /api/v1/calendars/{id}", [401, 204, 204, 403, 403]),
+        row("GET /api/v1/service-targets", SIGNED_IN),
+        rowv("GET /api/v1/service-targets", "segment_id={s}", SIGNED_IN),
+        row("POST /api/v1/service-targets", [401, 201, 201, 403, 403]),
+        row("GET /api/v1/service-targets/{id}", SIGNED_IN),
+        row("PATCH /api/v1/service-targets/{id}", [401, 200, 200, 403, 403]),
+        row("DELETE /api/v1/service-targets/{id}", [401, 204, 204, 403, 403]),
+        row(
+            "POST /api/v1/service-targets/{id}/measurements",
+            [401, 201, 201, 403, 403],
+        ),
+        row(
+            "PATCH /api/v1/service-targets/{id}/measurements/{period}",
+            [401, 200, 200, 403, 403],
+        ),
+        row("GET /api/v1/service-targets/{id}/attainment", SIGNED_IN),
+        rowv(
+            "GET /api/v1/service-targets/{id}/attainment",
+            "from=2026-01&to=2026-03",
+            SIGNED_IN,
+        ),
+        row(
+            "POST /api/v1/sla-drafts/{id}/service-targets",
+            [401, 201, 201, 403, 403],
+        ),
+        row("POST /api/v1/imports/tickets", [401, 201, 201, 201, 403]),
+        // The service report: everyone signed in (stakeholders: their segments).
+        rowv("GET /api/v1/reports/service", "period=2026-03&format=json", SIGNED_IN),
+        rowv("GET /api/v1/reports/service", "period=2026-03&format=csv", SIGNED_IN),
+        rowv("GET /api/v1/reports/service", "period=2026-03&format=md", SIGNED_IN),
+        rowv("GET /api/v1/reports/service", "period=2026-03&format=html", SIGNED_IN),
+        rowv("GET /api/v1/reports/service", "segment_id={s}", SIGNED_IN),
     ]
 }
 
@@ -185,6 +224,9 @@ struct Fixture {
     sla: i64,
     complaint: i64,
     survey: i64,
+    calendar: i64,
+    target: i64,
+    reported: i64,
     user: i64,
     login_email: String,
     tokens: Vec<(Who, Option<String>)>,
@@ -242,6 +284,33 @@ async fn fixture(app: &TestApp) -> Fixture {
             json!({"title": "Matrix survey", "kind": "overall", "opened_on": "2026-01-01", "closed_on": "2026-01-31", "segment_ids": [s]}),
         )
         .await);
+    let calendar = id(&app
+        .create(
+            "/api/v1/calendars",
+            &app.admin,
+            json!({"name": "Office", "timezone": "Europe/Berlin", "week": {"mon": ["08:00-17:00"]}}),
+        )
+        .await);
+    let target = id(&app
+        .create(
+            "/api/v1/service-targets",
+            &app.admin,
+            json!({"requirement_id": requirement, "segment_id": s, "measure": "first_response", "goal": 0.9, "calendar_id": calendar}),
+        )
+        .await);
+    let reported = id(&app
+        .create(
+            "/api/v1/service-targets",
+            &app.admin,
+            json!({"requirement_id": requirement, "segment_id": s, "measure": "reported"}),
+        )
+        .await);
+    app.create(
+        &format!("/api/v1/service-targets/{reported}/measurements"),
+        &app.admin,
+        json!({"period": "2026-01", "value": 4}),
+    )
+    .await;
     let (_, user) = app.user("facilitator", &[]).await;
     let login_email = "matrix-login@example.test".to_owned();
     app.create(
@@ -274,6 +343,9 @@ async fn fixture(app: &TestApp) -> Fixture {
         sla,
         complaint,
         survey,
+        calendar,
+        target,
+        reported,
         user,
         login_email,
         tokens,
@@ -566,6 +638,68 @@ async fn request(app: &TestApp, fx: &Fixture, route: &str) -> Req {
             Req::get(format!("/api/v1/satisfaction-surveys/{}/results", fx.survey))
         }
         "GET /api/v1/satisfaction/scorecard" => Req::get("/api/v1/satisfaction/scorecard"),
+        "GET /api/v1/calendars" => Req::get("/api/v1/calendars"),
+        "POST /api/v1/calendars" => Req::post(
+            "/api/v1/calendars",
+            json!({"name": format!("Calendar {n}"), "timezone": "UTC", "week": {"tue": ["09:00-12:00"]}}),
+        ),
+        "GET /api/v1/calendars/{id}" => Req::get(format!("/api/v1/calendars/{}", fx.calendar)),
+        "PATCH /api/v1/calendars/{id}" => Req::patch(
+            format!("/api/v1/calendars/{}", fx.calendar),
+            json!({"holidays": [format!("2026-12-{:02}", n % 28 + 1)]}),
+        ),
+        "DELETE /api/v1/calendars/{id}" => {
+            let fresh = id(&app
+                .create(
+                    "/api/v1/calendars",
+                    admin,
+                    json!({"name": format!("Disposable calendar {n}"), "timezone": "UTC"}),
+                )
+                .await);
+            Req::delete(format!("/api/v1/calendars/{fresh}"))
+        }
+        "GET /api/v1/service-targets" => Req::get("/api/v1/service-targets"),
+        "POST /api/v1/service-targets" => Req::post(
+            "/api/v1/service-targets",
+            json!({"requirement_id": r, "segment_id": s, "measure": "resolution", "goal": 0.8, "limit": n}),
+        ),
+        "GET /api/v1/service-targets/{id}" => Req::get(format!("/api/v1/service-targets/{}", fx.target)),
+        "PATCH /api/v1/service-targets/{id}" => {
+            Req::patch(format!("/api/v1/service-targets/{}", fx.target), json!({"limit": n}))
+        }
+        "DELETE /api/v1/service-targets/{id}" => {
+            let fresh = id(&app
+                .create(
+                    "/api/v1/service-targets",
+                    admin,
+                    json!({"requirement_id": r, "measure": "reported"}),
+                )
+                .await);
+            Req::delete(format!("/api/v1/service-targets/{fresh}"))
+        }
+        "POST /api/v1/service-targets/{id}/measurements" => Req::post(
+            format!("/api/v1/service-targets/{}/measurements", fx.reported),
+            json!({"period": format!("{:04}-01", 1000 + n), "value": 3}),
+        ),
+        "PATCH /api/v1/service-targets/{id}/measurements/{period}" => Req::patch(
+            format!("/api/v1/service-targets/{}/measurements/2026-01", fx.reported),
+            json!({"value": n}),
+        ),
+        "GET /api/v1/service-targets/{id}/attainment" => {
+            Req::get(format!("/api/v1/service-targets/{}/attainment", fx.target))
+        }
+        "POST /api/v1/sla-drafts/{id}/service-targets" => {
+            let fresh = sla_in(app, s, "agreed").await;
+            Req::post_empty(format!("/api/v1/sla-drafts/{fresh}/service-targets"))
+        }
+        "POST /api/v1/imports/tickets" => Req::csv(
+            "/api/v1/imports/tickets",
+            &format!(
+                "ticket,segment,opened_at,first_response_at,resolved_at\nMX-{n},{},2026-03-02T09:00:00Z,,\n",
+                fx.s_name
+            ),
+        ),
+        "GET /api/v1/reports/service" => Req::get("/api/v1/reports/service"),
         other => panic!("the matrix has a row for {other} but no request for it"),
     }
 }

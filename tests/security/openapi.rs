@@ -189,3 +189,45 @@ async fn page_paths_answer_browsers_with_pages_and_api_paths_with_json() {
         }
     }
 }
+
+#[actix_web::test]
+async fn the_service_level_routes_are_described() {
+    let spec = spec().await;
+    let paths = &spec["paths"];
+    for (path, method) in [
+        ("/api/v1/calendars", "post"),
+        ("/api/v1/calendars/{id}", "delete"),
+        ("/api/v1/service-targets", "get"),
+        ("/api/v1/service-targets/{id}/measurements", "post"),
+        ("/api/v1/service-targets/{id}/measurements/{period}", "patch"),
+        ("/api/v1/service-targets/{id}/attainment", "get"),
+        ("/api/v1/sla-drafts/{id}/service-targets", "post"),
+        ("/api/v1/imports/tickets", "post"),
+        ("/api/v1/reports/service", "get"),
+    ] {
+        assert!(paths[path][method].is_object(), "{method} {path} is not described");
+    }
+    let import = &paths["/api/v1/imports/tickets"]["post"];
+    assert!(import["requestBody"]["content"]["text/csv"].is_object());
+    assert!(import["responses"]["422"].is_object() && import["responses"]["201"].is_object());
+    let report = &paths["/api/v1/reports/service"]["get"]["responses"]["200"]["content"];
+    for media in ["application/json", "text/csv", "text/markdown", "text/html"] {
+        assert!(report[media].is_object(), "{media}");
+    }
+    for (path, method) in [
+        ("/api/v1/service-targets/{id}/measurements", "post"),
+        ("/api/v1/sla-drafts/{id}/service-targets", "post"),
+        ("/api/v1/calendars", "post"),
+    ] {
+        assert!(
+            paths[path][method]["responses"]["409"].is_object(),
+            "{method} {path} 409"
+        );
+    }
+    let goal = &spec["components"]["schemas"]["CreateTarget"]["properties"]["goal"];
+    assert_eq!(
+        (goal["exclusiveMinimum"].as_f64(), goal["maximum"].as_f64()),
+        (Some(0.0), Some(1.0)),
+        "{goal}"
+    );
+}

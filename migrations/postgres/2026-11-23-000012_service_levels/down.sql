@@ -1,0 +1,4 @@
+DROP TABLE reported_measurements;
+DROP TABLE tickets;
+DROP TABLE service_targets;
+DROP TABLE calendars;
