@@ -545,7 +545,7 @@ async fn request(app: &TestApp, fx: &Fixture, route: &str) -> Req {
             json!([{"respondent": format!("json-{n}"), "segment_id": s, "score": 4}]),
         ),
         "POST /api/v1/imports/satisfaction" => Req::csv(
-            &format!("/api/v1/imports/satisfaction?survey_id={}", fx.survey),
+            format!("/api/v1/imports/satisfaction?survey_id={}", fx.survey),
             &format!("respondent,segment,score\ncsv-{n},{},5\n", fx.s_name),
         ),
         "GET /api/v1/satisfaction-surveys/{id}/results" => {
