@@ -390,8 +390,9 @@ fn load_demo(settings: &Settings, if_empty: bool) -> Result<(), String> {
     match kanogap::demo::load(&db) {
         Ok(summary) => {
             println!(
-                "Loaded the Northfield University demo: {} segments, {} requirements, {} sessions, {} findings, {} questionnaire answers, {} assessments.",
-                summary.segments, summary.requirements, summary.sessions, summary.findings, summary.answers, summary.assessments
+                "Loaded the Northfield University demo: {} segments, {} requirements, {} sessions, {} findings, {} questionnaire answers, {} assessments, {} complaints, {} satisfaction surveys with {} answers.",
+                summary.segments, summary.requirements, summary.sessions, summary.findings, summary.answers, summary.assessments,
+                summary.complaints, summary.satisfaction_surveys, summary.satisfaction_answers
             );
             println!("Sign in as (passwords are shown only now):");
             for (email, role, segment, password) in summary.users {

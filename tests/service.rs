@@ -257,3 +257,61 @@ fn the_demo_service_report_has_a_trend() {
         assert_eq!(md.matches("<svg").count(), 2);
     });
 }
+
+/// The demo's voice of the customer: a year of complaints in twelve months, references gapless
+/// per year, two overall surveys a year apart on the scorecard and a few hundred transaction
+/// answers.
+#[test]
+fn the_demo_has_a_year_of_complaints_and_two_overall_surveys() {
+    let (ctx, _dir, _pg) = context();
+    let lead = leadership();
+    run(async {
+        use kanogap::service::complaints::GroupBy;
+        let stats = service::complaints::stats(&ctx, &lead, None, None, None, GroupBy::Month)
+            .await
+            .expect("stats");
+        assert_eq!(stats.groups.len(), 12, "November 2025 to October 2026");
+        let received: u64 = stats.groups.iter().map(|g| g.received).sum();
+        assert!(received >= 60, "{received}");
+        let all = service::complaints::list(
+            &ctx,
+            &lead,
+            Default::default(),
+            kanogap::db::Page { limit: 500, offset: 0 },
+        )
+        .await
+        .expect("list");
+        for year in [2025, 2026] {
+            let mut numbers: Vec<u32> = all
+                .items
+                .iter()
+                .filter_map(|c| c.complaint.reference.strip_prefix(&format!("C-{year}-")))
+                .map(|n| n.parse().expect("number"))
+                .collect();
+            numbers.sort_unstable();
+            assert_eq!(numbers, (1..=numbers.len() as u32).collect::<Vec<_>>(), "{year}");
+        }
+        let card = service::satisfaction::scorecard_for(&ctx, &lead, None)
+            .await
+            .expect("scorecard");
+        assert_eq!(card.items.len(), 2);
+        assert!(card.items[1].satisfied_pct > card.items[0].satisfied_pct);
+        let surveys = service::satisfaction::list(
+            &ctx,
+            &lead,
+            Default::default(),
+            kanogap::db::Page { limit: 10, offset: 0 },
+        )
+        .await
+        .expect("surveys");
+        let transaction = surveys
+            .items
+            .iter()
+            .find(|s| s.kind == "transaction")
+            .expect("transaction survey");
+        let results = service::satisfaction::results(&ctx, &lead, transaction.id, None)
+            .await
+            .expect("results");
+        assert!(results.results.n >= 300, "{}", results.results.n);
+    });
+}

@@ -3,6 +3,7 @@
 //! database without segments.
 
 pub mod data;
+pub mod voc;
 
 use std::collections::HashMap;
 
@@ -30,6 +31,9 @@ pub struct DemoSummary {
     pub findings: usize,
     pub answers: usize,
     pub assessments: usize,
+    pub complaints: usize,
+    pub satisfaction_surveys: usize,
+    pub satisfaction_answers: usize,
     /// (e-mail, role, segment, password)
     pub users: Vec<(String, Role, Option<String>, String)>,
 }
@@ -211,6 +215,11 @@ pub fn load(db: &Db) -> Result<DemoSummary, AppError> {
             )?;
         }
         service_levels(c, requirement("HD-CALLBACK")?, requirement("ID-UPTIME")?, &segment_ids)?;
+        let segment_list: Vec<i32> = data::segments()
+            .iter()
+            .map(|s| segment(s.name))
+            .collect::<Result<_, _>>()?;
+        let voc = voc::load(c, &segment_list, &requirement_ids, &areas)?;
         for (email, role, segment_name, _, hash) in &people {
             if users::find_by_email(c, email)?.is_some() {
                 continue;
@@ -244,6 +253,9 @@ pub fn load(db: &Db) -> Result<DemoSummary, AppError> {
             findings: data::findings().len(),
             answers,
             assessments: data::assessments().len(),
+            complaints: voc.complaints,
+            satisfaction_surveys: voc.surveys,
+            satisfaction_answers: voc.survey_answers,
             users: people
                 .iter()
                 .map(|(e, r, s, pw, _)| (e.clone(), *r, s.clone(), pw.clone()))

@@ -797,3 +797,80 @@ async fn facilitator_picks_two_waves_and_sees_a_fading_delighter() {
     let moves = text_of(&b, "#moves").await;
     assert!(moves.contains("DS-SSO") && moves.contains("yes"), "{moves}");
 }
+
+/// A stakeholder reports a problem from their page; leadership acknowledges and resolves it in
+/// the complaint log; the stakeholder sees it resolved.
+#[actix_web::test]
+async fn stakeholder_files_a_complaint_and_leadership_resolves_it() {
+    let Some(tools) = tools() else { return };
+    let app = spawn_app().await;
+    let finance = app.segment("Finance").await;
+    let (token, _) = app.user("stakeholder", &[finance]).await;
+    let email = email_of(&app, &token).await;
+    let (lead_token, _) = app.user("leadership", &[]).await;
+    let lead_email = email_of(&app, &lead_token).await;
+
+    let driver = start_driver(tools);
+    let b = browser(&driver).await;
+    sign_in(&b, &app, &email, PASSWORD).await;
+    b.find(Locator::LinkText("Report a problem"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&b, |p| p == "/complaints").await;
+    b.find(Locator::Id("c-summary"))
+        .await
+        .unwrap()
+        .send_keys("The VPN drops every hour")
+        .await
+        .unwrap();
+    b.find(Locator::Id("file-complaint"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let notice = wait_for_text(&b, ".notice", "filed").await;
+    assert!(notice.contains("C-"), "{notice}");
+    assert!(text_of(&b, "#complaints").await.contains("The VPN drops every hour"));
+    b.close().await.unwrap();
+
+    let (_, list) = app.get("/api/v1/complaints", &app.admin).await;
+    let id = list["items"][0]["id"].as_i64().unwrap();
+    let driver = start_driver(tools);
+    let b = browser(&driver).await;
+    sign_in(&b, &app, &lead_email, PASSWORD).await;
+    b.goto(&format!("{}/complaints?status=open", app.base)).await.unwrap();
+    b.find(Locator::Css(&format!("#complaint-{id} button.acknowledge")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&b, ".notice", "acknowledged").await;
+    b.find(Locator::Css(&format!("#complaint-{id} input[name=resolution]")))
+        .await
+        .unwrap()
+        .send_keys("Issued a new VPN profile")
+        .await
+        .unwrap();
+    b.find(Locator::Css(&format!("#complaint-{id} button.resolve")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&b, ".notice", "resolved").await;
+    assert!(text_of(&b, &format!("#complaint-{id} .status"))
+        .await
+        .contains("resolved"));
+    b.goto(&format!("{}/complaints/stats", app.base)).await.unwrap();
+    assert!(text_of(&b, "h1").await.contains("Complaint statistics"));
+    b.close().await.unwrap();
+
+    let (_, complaint) = app.get(&format!("/api/v1/complaints/{id}"), &app.admin).await;
+    assert_eq!(complaint["status"], "resolved");
+    assert_eq!(complaint["resolution"], "Issued a new VPN profile");
+}

@@ -1193,7 +1193,6 @@ async fn complaints_and_surveys_of_another_segment_stay_hidden() {
     )
     .await;
     probe(Req::delete(format!("/api/v1/satisfaction-surveys/{b_only}")), 403).await;
-    let _ = probe;
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 
     let (_, b_now) = app.get(&format!("/api/v1/complaints/{b_complaint}"), admin).await;
