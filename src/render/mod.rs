@@ -1,6 +1,7 @@
 //! Output formats built from computed results: charts (SVG) and, later, reports.
 
 pub mod bar_chart;
+pub mod fishbone;
 pub mod gap_report;
 pub mod kano_chart;
 pub mod markdown;
