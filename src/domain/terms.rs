@@ -31,6 +31,9 @@ macro_rules! word_enum {
     };
 }
 
+/// Other domain modules define their words with the same macro.
+pub(crate) use word_enum;
+
 word_enum!(
     /// What a user may do; see the README's role table.
     Role {

@@ -2,6 +2,7 @@
 
 pub mod attainment_chart;
 pub mod bar_chart;
+pub mod fishbone;
 pub mod gap_report;
 pub mod kano_chart;
 pub mod markdown;
