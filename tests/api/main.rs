@@ -14,3 +14,4 @@ mod reports;
 mod roles;
 mod scope;
 mod sla;
+mod test_database;
