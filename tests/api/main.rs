@@ -10,6 +10,7 @@ mod input;
 mod kano;
 mod pages;
 mod persistence;
+mod promises;
 mod reports;
 mod roles;
 mod scope;
