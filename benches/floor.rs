@@ -17,6 +17,12 @@
 //! 20 / 5000 / 1000000), KANOGAP_BENCH_RUNS (import runs, default 3), KANOGAP_BENCH_QUERY_RUNS
 //! (default 5), KANOGAP_BENCH_HTTP_SECS (default 10), KANOGAP_BENCH_HTTP_CONNECTIONS (default 32).
 //! Nothing here runs under `cargo test`: without `--bench` it exits at once.
+//!
+//! The run exits with status 1 when a goal is missed (after writing the results), so a script
+//! or CI can rely on it; `KANOGAP_BENCH_REPORT_ONLY=1` (or `cargo bench --bench floor --
+//! --report-only`) only reports. The gap report's floor must compute the same rows as the app
+//! (the same (segment, requirement) pairs): otherwise the comparison means nothing and the run
+//! fails whatever the flag says.
 
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -371,17 +377,44 @@ struct GapResult {
     sql_rows: usize,
 }
 
+/// Panics unless the app's report and the floor's query have the same (segment, requirement)
+/// rows, each once: a floor that computes something else is no floor.
+fn check_same_rows(mut app: Vec<(i64, i64)>, mut sql: Vec<(i64, i64)>) {
+    app.sort_unstable();
+    sql.sort_unstable();
+    let twice = |keys: &[(i64, i64)]| keys.windows(2).filter(|w| w[0] == w[1]).count();
+    let (app_twice, sql_twice) = (twice(&app), twice(&sql));
+    let only_app: Vec<_> = app.iter().filter(|k| sql.binary_search(k).is_err()).take(5).collect();
+    let only_sql: Vec<_> = sql.iter().filter(|k| app.binary_search(k).is_err()).take(5).collect();
+    assert!(
+        app_twice == 0 && sql_twice == 0 && only_app.is_empty() && only_sql.is_empty(),
+        "the gap report's floor does not compute the app's rows: app {} rows ({app_twice} repeated), SQL {} rows \
+         ({sql_twice} repeated); (segment, requirement) only in the app: {only_app:?}, only in the SQL: {only_sql:?}",
+        app.len(),
+        sql.len()
+    );
+}
+
 fn gap_report(s: &Setup) -> GapResult {
     let path = s.run.join("import.db");
     let db = Db::connect(&format!("sqlite://{}", path.display()), 1).expect("open the imported database");
     let mut conn = db.get().expect("a connection");
     let mut app = Vec::new();
     let mut app_rows = 0;
+    let mut app_keys = Vec::new();
     for i in 0..=s.query_runs {
         let start = Instant::now();
         let data = kanogap::analysis::gap_report(&mut conn, &Scope::All, None, None, 30).expect("gap report");
         let ms = start.elapsed().as_secs_f64() * 1e3;
         app_rows = data.report.rows.len();
+        if i == 0 {
+            app_keys = data
+                .report
+                .rows
+                .iter()
+                .map(|r| (i64::from(r.segment_id), i64::from(r.requirement_id)))
+                .collect();
+        }
         if i > 0 {
             app.push(ms); // the first run warms the page cache
         }
@@ -391,6 +424,7 @@ fn gap_report(s: &Setup) -> GapResult {
     raw.exec(PRAGMAS);
     let mut sql = Vec::new();
     let mut sql_rows = 0;
+    let mut sql_keys = Vec::new();
     for i in 0..=s.query_runs {
         let start = Instant::now();
         let mut stmt = raw.prepare(GAP_SQL);
@@ -398,6 +432,9 @@ fn gap_report(s: &Setup) -> GapResult {
         let mut checksum = 0.0;
         while stmt.step() {
             rows += 1;
+            if i == 0 {
+                sql_keys.push((stmt.int(0), stmt.int(1)));
+            }
             for column in 0..16 {
                 checksum += stmt.double(column).unwrap_or(0.0);
             }
@@ -411,6 +448,7 @@ fn gap_report(s: &Setup) -> GapResult {
         }
     }
     progress(&format!("one SQL query: {sql:.1?} ms"));
+    check_same_rows(app_keys, sql_keys);
     GapResult {
         app_ms: median(app),
         sql_ms: median(sql),
@@ -611,6 +649,11 @@ fn verdict(met: bool) -> &'static str {
     }
 }
 
+/// Only report, never fail on a missed goal: `KANOGAP_BENCH_REPORT_ONLY=1` or `--report-only`.
+fn report_only() -> bool {
+    std::env::var("KANOGAP_BENCH_REPORT_ONLY").is_ok_and(|v| v == "1") || std::env::args().any(|a| a == "--report-only")
+}
+
 /// For profiling one part: KANOGAP_BENCH_ONLY=import|floor|gap|http|kano, no table.
 fn run_only(s: &Setup, only: &str) {
     match only {
@@ -695,6 +738,25 @@ fn main() {
     let import_ratio = app.rows_per_sec / floor;
     let gap_ratio = gap.app_ms / gap.sql_ms;
     let kano_min = kano.iter().map(|k| k.2).fold(f64::INFINITY, f64::min);
+    let mut missed = Vec::new();
+    let import_met = import_ratio >= 0.3 && app.peak_rss_mib * 1.048_576 < 200.0;
+    if !import_met {
+        missed.push(format!(
+            "CSV import: {import_ratio:.2} of the floor (goal ≥ 0.3), peak RSS {:.0} MiB (goal < 200 MB)",
+            app.peak_rss_mib
+        ));
+    }
+    if gap_ratio > 3.0 {
+        missed.push(format!("gap report: {gap_ratio:.2}x the SQL floor (goal ≤ 3x)"));
+    }
+    for (id, _, per_sec) in &kano {
+        if *per_sec < 50e6 {
+            missed.push(format!(
+                "Kano in-core {id}: {:.0} M pairs/s (goal ≥ 50 M/s)",
+                per_sec / 1e6
+            ));
+        }
+    }
     let mut md = String::new();
     let date = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC");
     md.push_str(&format!(
@@ -719,7 +781,7 @@ fn main() {
         app.peak_rss_mib,
         floor,
         import_ratio,
-        verdict(import_ratio >= 0.3 && app.peak_rss_mib * 1.048_576 < 200.0)
+        verdict(import_met)
     ));
     md.push_str(&format!(
         "| ↳ floor into the real `kano_responses` table (its indexes, checks, foreign keys; sorted chunks like the import) | | {:.0} rows/s | {:.2} | (what the schema allows) | |\n",
@@ -778,6 +840,7 @@ fn main() {
         })),
         "kano_pairs_per_sec": kano.iter().map(|(id, _, v)| (id.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
         "kano_min_pairs_per_sec": kano_min,
+        "missed": missed,
     });
     std::fs::write(
         s.data.join("results.json"),
@@ -785,4 +848,12 @@ fn main() {
     )
     .expect("write results.json");
     println!("written to {} and results.json", s.data.join("results.md").display());
+    if !missed.is_empty() {
+        eprintln!("{} goal(s) missed:\n  {}", missed.len(), missed.join("\n  "));
+        if report_only() {
+            eprintln!("report only (KANOGAP_BENCH_REPORT_ONLY=1 / --report-only): exit 0");
+        } else {
+            std::process::exit(1);
+        }
+    }
 }

@@ -1,10 +1,15 @@
 //! Durability: a write the service acknowledged survives a crash of the process.
 //!
 //! Starts the real binary, lets concurrent writers create sessions, kills the server with SIGKILL
-//! at a random moment (from a seeded generator, so a run can be repeated), starts it again on the
-//! same database and checks that every session answered with 201 is there, with its title and its
-//! segment. Repeated for several rounds; on SQLite the database file must also pass
-//! `PRAGMA integrity_check`.
+//! at a random moment after the round's first acknowledged write (from a seeded generator, so a
+//! run can be repeated), starts it again on the same database and checks that every session
+//! answered with 201 is there, with its title and its segment. Repeated for several rounds;
+//! every round must acknowledge writes, any answer but 201 before the kill fails the test, and
+//! on SQLite the database file must also pass `PRAGMA integrity_check`.
+//!
+//! Beside it: the durability settings read back from pooled connections (`synchronous=FULL`
+//! and WAL on SQLite), and a SIGKILL in the middle of a large all-or-nothing CSV import (the
+//! `kanogap import responses` command), which must leave none of its rows.
 //!
 //! SQLite by default (a file in a temporary folder). With `KANOGAP_TEST_DATABASE_URL` set to a
 //! PostgreSQL URL, a database of its own is created on that server and dropped afterwards.
@@ -36,7 +41,10 @@ use database::fresh_database;
 const ROUNDS: usize = 20;
 const WRITERS: usize = 16;
 const MAX_REQUESTS_PER_WRITER: usize = 200;
+/// The kill comes this long after the round's first acknowledged write.
 const KILL_AFTER_MS: std::ops::RangeInclusive<u64> = 50..=400;
+/// How long a round may take to acknowledge its first write.
+const FIRST_ACK_DEADLINE: Duration = Duration::from_secs(30);
 const DEFAULT_SEED: u64 = 20_261_120;
 /// The whole test stops itself past this (it normally takes a fraction of it).
 const TEST_DEADLINE: Duration = Duration::from_secs(120);
@@ -326,7 +334,30 @@ struct WriterLog {
     stopped: Option<(Instant, String)>,
 }
 
-fn writer(port: u16, token: &str, segment_id: i64, writer: usize, round: usize, stop: &AtomicBool) -> WriterLog {
+/// What the writers of a round share: the stop signal, and counters the killer watches.
+struct RoundState {
+    stop: AtomicBool,
+    /// Writes acknowledged (201) so far in this round.
+    acks: AtomicUsize,
+    /// Writers that have returned.
+    finished: AtomicUsize,
+}
+
+fn writer(port: u16, token: &str, segment_id: i64, writer: usize, round: usize, state: &RoundState) -> WriterLog {
+    let log = write_until_stopped(port, token, segment_id, writer, round, state);
+    state.finished.fetch_add(1, Ordering::SeqCst);
+    log
+}
+
+fn write_until_stopped(
+    port: u16,
+    token: &str,
+    segment_id: i64,
+    writer: usize,
+    round: usize,
+    state: &RoundState,
+) -> WriterLog {
+    let stop = &state.stop;
     let mut log = WriterLog::default();
     for n in 0..MAX_REQUESTS_PER_WRITER {
         if stop.load(Ordering::SeqCst) {
@@ -339,6 +370,7 @@ fn writer(port: u16, token: &str, segment_id: i64, writer: usize, round: usize, 
             Ok((201, bytes)) => match serde_json::from_slice::<Value>(&bytes) {
                 Ok(v) if v["title"] == title.as_str() && v["id"].is_i64() => {
                     log.acked.push((v["id"].as_i64().unwrap_or_default(), title));
+                    state.acks.fetch_add(1, Ordering::SeqCst);
                 }
                 _ => log
                     .bad_acks
@@ -464,33 +496,58 @@ fn acknowledged_writes_survive_sigkill() {
             round - 1
         );
         let delay = Duration::from_millis(rng.gen_range(KILL_AFTER_MS));
-        let stop = AtomicBool::new(false);
+        let state = RoundState {
+            stop: AtomicBool::new(false),
+            acks: AtomicUsize::new(0),
+            finished: AtomicUsize::new(0),
+        };
         let go = Barrier::new(WRITERS + 1);
         let port = server.port;
         let (logs, killed_at) = std::thread::scope(|s| {
             let handles: Vec<_> = (0..WRITERS)
                 .map(|w| {
-                    let (token, stop, go) = (&token, &stop, &go);
+                    let (token, state, go) = (&token, &state, &go);
                     s.spawn(move || {
                         go.wait();
-                        writer(port, token, segment_id, w, round, stop)
+                        writer(port, token, segment_id, w, round, state)
                     })
                 })
                 .collect();
             go.wait();
+            // The kill falls after the round's first acknowledged write (bounded in time, and
+            // given up when every writer has stopped), so no round can pass having written nothing.
+            let first_ack_by = (Instant::now() + FIRST_ACK_DEADLINE).min(deadline);
+            while state.acks.load(Ordering::SeqCst) == 0
+                && state.finished.load(Ordering::SeqCst) < WRITERS
+                && Instant::now() < first_ack_by
+            {
+                std::thread::sleep(Duration::from_millis(1));
+            }
             std::thread::sleep(delay);
             let killed_at = Instant::now();
             server.kill();
-            stop.store(true, Ordering::SeqCst);
+            state.stop.store(true, Ordering::SeqCst);
             let logs: Vec<WriterLog> = handles.into_iter().map(|h| h.join().expect("writer thread")).collect();
             (logs, killed_at)
         });
 
         let mut last_of_writer = Vec::new();
+        let round_acks: usize = logs.iter().map(|l| l.acked.len()).sum();
+        if round_acks == 0 {
+            problems.push(format!(
+                "round {round}: no write acknowledged before the kill (every round must write)"
+            ));
+        }
         for (w, log) in logs.iter().enumerate() {
             sent += log.sent;
+            // Every answer arrived before the kill (a killed server answers nothing): a server
+            // error, or any refusal of a valid write, is a failure, not a statistic.
             for (status, n) in &log.rejected {
                 *rejected.entry(*status).or_default() += n;
+                let what = if *status >= 500 { "server error" } else { "refusal" };
+                problems.push(format!(
+                    "round {round}, writer {w}: {n} × {status} ({what}) before the kill"
+                ));
             }
             for bad in &log.bad_acks {
                 problems.push(format!("round {round}, writer {w}: malformed 201: {bad}"));
@@ -605,4 +662,250 @@ fn acknowledged_writes_survive_sigkill() {
         problems.len(),
         problems.join("\n")
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The durability settings, read back
+
+#[derive(QueryableByName)]
+struct SynchronousRow {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    synchronous: i32,
+}
+
+#[derive(QueryableByName)]
+struct JournalModeRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    journal_mode: String,
+}
+
+#[derive(QueryableByName)]
+struct SettingRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    setting: String,
+}
+
+/// What the README promises for an acknowledged write, read back from every connection of the
+/// application's own pool (held at once, so each is a different connection): on SQLite
+/// `synchronous` FULL (2) and the WAL journal; on PostgreSQL `synchronous_commit` and `fsync`
+/// on (a commit returns only once it is on disk).
+#[test]
+fn pooled_connections_use_the_durable_settings() {
+    use kanogap::db::{Db, DbConnection};
+    const POOL: u32 = 3;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (database_url, _pg) = fresh_database(dir.path(), "kanogap_pragmas");
+    let db = Db::connect(&database_url, POOL).expect("open the pool");
+    let mut held = Vec::new();
+    for n in 0..POOL {
+        let mut conn = db.get().expect("a pooled connection");
+        match &mut *conn {
+            DbConnection::Sqlite(c) => {
+                let sync = diesel::sql_query("PRAGMA synchronous")
+                    .get_result::<SynchronousRow>(c)
+                    .expect("PRAGMA synchronous")
+                    .synchronous;
+                assert_eq!(sync, 2, "connection {n}: PRAGMA synchronous is {sync}, not FULL (2)");
+                let mode = diesel::sql_query("PRAGMA journal_mode")
+                    .get_result::<JournalModeRow>(c)
+                    .expect("PRAGMA journal_mode")
+                    .journal_mode;
+                assert_eq!(mode.to_lowercase(), "wal", "connection {n}: journal_mode");
+            }
+            DbConnection::Pg(c) => {
+                for name in ["synchronous_commit", "fsync"] {
+                    let setting = diesel::sql_query(format!("SELECT current_setting('{name}') AS setting"))
+                        .get_result::<SettingRow>(c)
+                        .expect("current_setting")
+                        .setting;
+                    assert_eq!(setting, "on", "connection {n}: {name}");
+                }
+            }
+        }
+        held.push(conn);
+    }
+    assert_eq!(
+        db.pool_state().connections,
+        POOL,
+        "every connection of the pool was checked"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// A SIGKILL in the middle of a large import
+
+/// Respondents × requirements answer pairs in the import (long format, about 9 MB).
+const IMPORT_RESPONDENTS: usize = 6_000;
+const IMPORT_REQUIREMENTS: usize = 50;
+/// The import is killed once it has read this share of the file (in percent): well past the
+/// first batches written (50 000 rows on SQLite, 1 000 on PostgreSQL), well before the end.
+const KILL_AT_PERCENT: u64 = 50;
+
+/// How far `pid` has read `file`: the offset of its open descriptor on it (Linux `/proc`).
+fn read_offset(pid: u32, file: &Path) -> Option<u64> {
+    for entry in std::fs::read_dir(format!("/proc/{pid}/fd")).ok()?.flatten() {
+        if std::fs::read_link(entry.path()).ok().as_deref() != Some(file) {
+            continue;
+        }
+        let info =
+            std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{}", entry.file_name().to_string_lossy())).ok()?;
+        return info
+            .lines()
+            .find_map(|l| l.strip_prefix("pos:"))
+            .and_then(|p| p.trim().parse().ok());
+    }
+    None
+}
+
+fn import_command(launch: &Launch, file: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kanogap"));
+    cmd.args(["import", "responses"])
+        .arg(file)
+        .env_clear()
+        .env("KANOGAP_DATABASE_URL", &launch.database_url)
+        .env("KANOGAP_JWT_SECRET", &launch.jwt_secret)
+        .env("KANOGAP_DATA_DIR", &launch.dir)
+        .env("RUST_LOG", "warn");
+    cmd
+}
+
+/// The answers stored, summed over the pooled Kano results, and the import audit entries.
+fn answers_and_imports(port: u16, token: &str) -> (u64, u64) {
+    let (status, kano) = call_json(port, "GET", "/api/v1/kano", Some(token), None);
+    assert_eq!(status, 200, "GET /api/v1/kano: {kano}");
+    let answers = kano["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["n"].as_u64().expect("n"))
+        .sum();
+    let (status, audit) = call_json(
+        port,
+        "GET",
+        "/api/v1/audit?object_type=kano_responses",
+        Some(token),
+        None,
+    );
+    assert_eq!(status, 200, "GET /api/v1/audit: {audit}");
+    (answers, audit["total"].as_u64().expect("total"))
+}
+
+#[test]
+fn sigkill_in_the_middle_of_a_large_import_leaves_none_of_its_rows() {
+    let deadline = Instant::now() + TEST_DEADLINE;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (database_url, _pg) = fresh_database(dir.path(), "kanogap_import_kill");
+    let sqlite_file = _pg.is_none().then(|| dir.path().join("kanogap.db"));
+    let launch = Launch::new(database_url, dir.path());
+
+    // The catalogue the answers refer to, made through the API.
+    let (mut server, token) = Server::start(&launch, 0, deadline);
+    let port = server.port;
+    for name in ["Finance", "Research"] {
+        let (status, body) = call_json(
+            port,
+            "POST",
+            "/api/v1/segments",
+            Some(&token),
+            Some(&json!({"name": name})),
+        );
+        assert_eq!(status, 201, "segment {name}: {body}");
+    }
+    for r in 0..IMPORT_REQUIREMENTS {
+        let body = json!({"key": format!("REQ-{r:03}"), "title": format!("Requirement {r}"), "service_area_id": 1});
+        let (status, answer) = call_json(port, "POST", "/api/v1/requirements", Some(&token), Some(&body));
+        assert_eq!(status, 201, "requirement {r}: {answer}");
+    }
+    server.kill();
+
+    let csv = dir.path().join("answers.csv");
+    {
+        let mut out = io::BufWriter::new(std::fs::File::create(&csv).expect("create the CSV"));
+        writeln!(
+            out,
+            "respondent,segment,requirement,functional,dysfunctional,importance"
+        )
+        .expect("write");
+        let words = ["like", "must_be", "neutral", "live_with", "dislike"];
+        for p in 0..IMPORT_RESPONDENTS {
+            let segment = ["Finance", "Research"][p % 2];
+            for r in 0..IMPORT_REQUIREMENTS {
+                let (f, d) = (words[(p + r) % 5], words[(p * 7 + r * 3) % 5]);
+                writeln!(out, "resp-{p:05},{segment},REQ-{r:03},{f},{d},{}", 1 + (p + r) % 5).expect("write");
+            }
+        }
+        out.flush().expect("flush the CSV");
+    }
+    let csv = csv.canonicalize().expect("canonical CSV path");
+    let size = std::fs::metadata(&csv).expect("CSV size").len();
+
+    let log = dir.path().join("import.log");
+    let mut child = import_command(&launch, &csv)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&log).expect("log"))
+        .stderr(std::fs::File::create(dir.path().join("import.err")).expect("log"))
+        .spawn()
+        .expect("start kanogap import responses");
+    let kill_at = size * KILL_AT_PERCENT / 100;
+    let mut offset = 0;
+    loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            panic!(
+                "the import ended ({status}) before reaching {KILL_AT_PERCENT}% of the file (read {offset} of {size} bytes): \
+                 make the file bigger; stdout: {:?}, stderr: {:?}",
+                std::fs::read_to_string(&log).unwrap_or_default(),
+                std::fs::read_to_string(dir.path().join("import.err")).unwrap_or_default()
+            );
+        }
+        offset = read_offset(child.id(), &csv).unwrap_or(offset);
+        if offset >= kill_at {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the import read only {offset} of {size} bytes before the deadline"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().expect("SIGKILL the import");
+    let status = child.wait().expect("reap the import");
+    assert!(!status.success(), "the import was killed, not finished: {status}");
+    assert!(offset < size, "killed in the middle: {offset} of {size} bytes read");
+    println!("durability: import killed after reading {offset} of {size} bytes");
+
+    if let Some(file) = &sqlite_file {
+        let (check, violations) = sqlite_integrity(file);
+        assert!(
+            check == ["ok"] && violations == 0,
+            "after the killed import: integrity_check {check:?}, {violations} foreign-key violations"
+        );
+    }
+    let (server, token) = Server::start(&launch, 1, deadline);
+    assert_eq!(
+        answers_and_imports(server.port, &token),
+        (0, 0),
+        "(answers stored, import audit entries) after a killed import"
+    );
+    drop(server);
+
+    // The database takes the next import (no lock left behind), and the file was a good one:
+    // its first rows import in full.
+    let head = dir.path().join("head.csv");
+    let text = std::fs::read_to_string(&csv).expect("read the CSV");
+    let head_rows = 1_000;
+    let head_text: Vec<&str> = text.lines().take(head_rows + 1).collect();
+    std::fs::write(&head, head_text.join("\n") + "\n").expect("write the head");
+    let out = import_command(&launch, &head).output().expect("run the second import");
+    assert!(
+        out.status.success(),
+        "import after the kill: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (server, token) = Server::start(&launch, 2, deadline);
+    assert_eq!(answers_and_imports(server.port, &token), (head_rows as u64, 1));
+    if let Some(file) = &sqlite_file {
+        drop(server);
+        let (check, violations) = sqlite_integrity(file);
+        assert!(check == ["ok"] && violations == 0, "{check:?}, {violations}");
+    }
 }

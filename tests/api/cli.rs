@@ -171,6 +171,56 @@ fn exchange(stream: &mut std::net::TcpStream, bytes: &[u8]) -> String {
     answer
 }
 
+/// One connection over loopback as the kernel sees it (`/proc/net/tcp`), found by its two ports:
+/// the bytes queued on it (sent but not yet acknowledged, received but not yet read by the
+/// program) and its socket inode.
+struct TcpEntry {
+    tx_queue: u64,
+    rx_queue: u64,
+    inode: String,
+}
+
+fn tcp_entry(local_port: u16, remote_port: u16) -> Option<TcpEntry> {
+    let table = std::fs::read_to_string("/proc/net/tcp").ok()?;
+    let (local, remote) = (
+        format!("0100007F:{local_port:04X}"),
+        format!("0100007F:{remote_port:04X}"),
+    );
+    table.lines().skip(1).find_map(|line| {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        if f.len() < 10 || f[1] != local || f[2] != remote {
+            return None;
+        }
+        let (tx, rx) = f[4].split_once(':')?;
+        Some(TcpEntry {
+            tx_queue: u64::from_str_radix(tx, 16).ok()?,
+            rx_queue: u64::from_str_radix(rx, 16).ok()?,
+            inode: f[9].to_owned(),
+        })
+    })
+}
+
+/// Whether the server process `pid` holds the accepted end of the connection from
+/// `client_port` and has read every byte sent on it: the client's send queue is empty (the
+/// server's kernel has the bytes), the server end's receive queue is empty (the program read
+/// them), and that socket is one of the server's open files (it was accepted, not just queued).
+fn server_has_read(pid: u32, server_port: u16, client_port: u16) -> bool {
+    let (Some(client), Some(server)) = (tcp_entry(client_port, server_port), tcp_entry(server_port, client_port))
+    else {
+        return false;
+    };
+    if client.tx_queue != 0 || server.rx_queue != 0 {
+        return false;
+    }
+    let socket = format!("socket:[{}]", server.inode);
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|fds| {
+            fds.flatten()
+                .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|l| l.to_string_lossy() == socket))
+        })
+        .unwrap_or(false)
+}
+
 /// SIGTERM stops taking connections, lets the request in flight finish and be answered, and
 /// exits 0.
 #[actix_web::test]
@@ -226,7 +276,17 @@ async fn sigterm_finishes_the_request_in_flight_then_exits_cleanly() {
             .as_bytes(),
         )
         .unwrap();
-    std::thread::sleep(Duration::from_millis(300));
+    // The signal comes once the server has accepted the connection and read what was sent,
+    // not after a guessed pause.
+    let client_port = in_flight.local_addr().unwrap().port();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !server_has_read(child.id(), port, client_port) {
+        assert!(
+            Instant::now() < deadline,
+            "the server did not read the half-sent request within 10 s"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()

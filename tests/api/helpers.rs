@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use tempfile::TempDir;
 
 #[path = "../common/database.rs"]
-mod database;
+pub mod database;
 pub use database::{fresh_database, PgDatabase};
 
 pub const ADMIN_EMAIL: &str = "admin@example.test";

@@ -259,17 +259,41 @@ async fn filters_narrow_the_report_and_keep_ranks() {
     }
 }
 
+/// Replaces the one thing that changes between runs, the generation time
+/// (`YYYY-MM-DD HH:MM UTC`), with `<timestamp>`; the rest of the "Generated" line (the filters,
+/// the ambassador) stays in the snapshot.
 fn redact(text: &str) -> String {
-    text.lines()
-        .map(|l| {
-            if l.contains("Generated ") {
-                "<generated line>"
-            } else {
-                l
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    const SHAPE: &[u8] = b"dddd-dd-dd dd:dd UTC";
+    let matches = |w: &[u8]| {
+        w.iter()
+            .zip(SHAPE)
+            .all(|(c, s)| if *s == b'd' { c.is_ascii_digit() } else { c == s })
+    };
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let mut redacted = 0;
+    while i < bytes.len() {
+        if bytes.len() - i >= SHAPE.len() && matches(&bytes[i..i + SHAPE.len()]) {
+            out.push_str("<timestamp>");
+            i += SHAPE.len();
+            redacted += 1;
+        } else {
+            let c = text[i..].chars().next().expect("a char boundary");
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    assert_eq!(redacted, 1, "one generation time in the document:\n{text}");
+    out
+}
+
+#[test]
+fn redact_hides_only_the_time() {
+    assert_eq!(
+        redact("# T\nGenerated 2026-11-20 09:41 UTC · Segment Finance · tier 1\nheld 2026-11-02"),
+        "# T\nGenerated <timestamp> · Segment Finance · tier 1\nheld 2026-11-02"
+    );
 }
 
 #[actix_web::test]
@@ -327,6 +351,9 @@ async fn gap_report_formats() {
         "{md}"
     );
     insta::assert_snapshot!("gap_report_md", redact(&md));
+    // A filtered report names its filters on the "Generated" line; the snapshot keeps them.
+    let (_, _, filtered) = get("/api/v1/reports/gaps?format=md&tier=1&service_area_id=8", None).await;
+    insta::assert_snapshot!("gap_report_md_filtered", redact(&filtered));
 
     let (status, headers, html) = get("/api/v1/reports/gaps?format=html", None).await;
     assert_eq!(status, 200);

@@ -216,6 +216,36 @@ async fn lifecycle_edit_review_agree_freeze_sign() {
     );
     let (_, frozen) = app.get(&base, &lead).await;
     assert_eq!(frozen["title"], "Finance SLA 2027");
+    // The steps' results are stored, not only answered: read back by the signing stakeholder too.
+    let (status, seen) = app.get(&base, &cfo).await;
+    assert_eq!(status, 200, "{seen}");
+    for read in [&frozen, &seen] {
+        assert_eq!(read["status"], "agreed", "{read}");
+        assert!(read["submitted_at"].is_string(), "submitted_at kept: {read}");
+        assert_eq!(
+            read["agreed_at"], agreed["agreed_at"],
+            "agreed_at stored as answered: {read}"
+        );
+        let signoffs = read["signoffs"].as_array().expect("signoffs");
+        assert_eq!(
+            signoffs.len(),
+            1,
+            "one record per stakeholder, however often they sign: {read}"
+        );
+        assert!(
+            signoffs.iter().all(
+                |s| s["user_email"].as_str().is_some_and(|e| e.starts_with("stakeholder-"))
+                    && s["signed_at"].is_string()
+            ),
+            "who and when: {read}"
+        );
+    }
+    let (_, vp) = app.get(&format!("/api/v1/segments/{s}/value-proposition"), &cfo).await;
+    assert_eq!(
+        (vp["sla"]["version"].as_i64(), vp["sla"]["status"].as_str()),
+        (Some(1), Some("agreed")),
+        "the segment's value proposition shows the agreed SLA: {vp}"
+    );
 
     // A new version starts a new draft; rejection sends it back with a comment.
     let v2 = app.create("/api/v1/sla-drafts", &lead, json!({"segment_id": s})).await;

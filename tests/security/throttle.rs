@@ -233,6 +233,54 @@ async fn a_forged_forwarded_for_from_an_untrusted_peer_is_ignored() {
     assert_throttled("fresh forged address", &answer, app.settings.login_backoff_max_secs);
 }
 
+/// With a trusted proxy configured, a peer that is not that proxy still cannot forge its way
+/// around the limits: each guess with a fresh `X-Forwarded-For`, spread over several accounts,
+/// counts against its own socket address (per account and per address), and the addresses it
+/// named are not blamed.
+#[actix_web::test]
+async fn forged_forwarded_for_from_an_untrusted_peer_beside_a_trusted_proxy() {
+    let (mut settings, dir, pg) = test_settings();
+    settings.trusted_proxies = "127.0.0.1".into();
+    let app = spawn_app_from(settings, dir, pg).await;
+    let max_wait = app.settings.login_backoff_max_secs;
+    let (per_account, per_address) = (
+        app.settings.login_max_failures,
+        app.settings.login_max_failures_per_address,
+    );
+    let mut emails = Vec::new();
+    while (emails.len() as u32) * (per_account - 1) < per_address {
+        let (_, id) = app.user("facilitator", &[]).await;
+        emails.push(email_of(&app, id).await);
+    }
+    // 127.0.0.2 is not the trusted proxy: its header is ignored, whatever it claims.
+    let mut guesses = 0;
+    'guessing: for email in &emails {
+        for _ in 0..per_account - 1 {
+            if guesses == per_address {
+                break 'guessing;
+            }
+            let forged = format!("198.51.100.{guesses}, 10.0.0.{guesses}");
+            let (status, body, _) = sign_in_at(&app.base, "127.0.0.2", Some(&forged), email, "wrong-password-1").await;
+            assert_eq!(status, 401, "guess {guesses}: {body}");
+            guesses += 1;
+        }
+    }
+    // Every account is below its own limit, but the peer's address has used up its allowance.
+    let answer = sign_in_at(
+        &app.base,
+        "127.0.0.2",
+        Some("198.51.100.250"),
+        &emails[0],
+        "wrong-password-1",
+    )
+    .await;
+    assert_throttled("an untrusted peer with yet another forged address", &answer, max_wait);
+    // The addresses it forged are clean: a client forwarded by the real proxy under one of
+    // them signs in.
+    let (status, body, _) = sign_in_at(&app.base, "127.0.0.1", Some("198.51.100.0"), &emails[0], PASSWORD).await;
+    assert_eq!(status, 200, "a forged address is not blamed: {body}");
+}
+
 #[actix_web::test]
 async fn behind_a_trusted_proxy_the_forwarded_client_is_counted_and_audited() {
     let (mut settings, dir, pg) = test_settings();
