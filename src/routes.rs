@@ -59,9 +59,13 @@ pub fn allowed_methods(path: &str) -> Vec<String> {
             .map(|(path, method)| (ResourceDef::new(path), method))
             .collect()
     });
-    let mut methods: Vec<String> = routes
-        .iter()
-        .filter(|(def, _)| def.is_match(path))
+    let matching: Vec<&(ResourceDef, String)> = routes.iter().filter(|(def, _)| def.is_match(path)).collect();
+    // A path spelled out (`/complaints/stats`) is that route alone, not also `/complaints/{id}`.
+    let exact = |def: &ResourceDef| !def.pattern().is_some_and(|p| p.contains('{'));
+    let has_exact = matching.iter().any(|(def, _)| exact(def));
+    let mut methods: Vec<String> = matching
+        .into_iter()
+        .filter(|(def, _)| !has_exact || exact(def))
         .map(|(_, method)| method.clone())
         .collect();
     methods.sort();
@@ -79,6 +83,15 @@ mod tests {
         assert!(is_api_path("/health"));
         assert!(!is_api_path("/sla"));
         assert!(!is_api_path("/apiary"));
+    }
+
+    #[test]
+    fn a_spelled_out_path_is_not_also_an_id() {
+        assert_eq!(allowed_methods("/api/v1/complaints/stats"), vec!["GET".to_owned()]);
+        assert_eq!(
+            allowed_methods("/api/v1/complaints/7"),
+            vec!["GET".to_owned(), "PATCH".to_owned()]
+        );
     }
 
     #[test]

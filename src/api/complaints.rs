@@ -88,7 +88,10 @@ pub async fn list(
 
 /// Stakeholders file for their own segments (any other is 404); staff for any.
 #[utoipa::path(post, path = "/api/v1/complaints", tag = "complaints", request_body = CreateComplaint,
-    responses((status = 201, description = "Logged, with the next reference of the year", body = ComplaintView)))]
+    responses(
+        (status = 201, description = "Logged, with the next reference of the year", body = ComplaintView),
+        (status = 404, description = "A stakeholder names a segment that is not theirs (`not_found`)", body = crate::error::ErrorBody),
+    ))]
 pub async fn create(
     caller: Authorized<FileComplaint>,
     state: web::Data<AppState>,
@@ -118,7 +121,7 @@ pub async fn update(
 /// Staff and the complaint's owner acknowledge; `at` back-dates it.
 #[utoipa::path(post, path = "/api/v1/complaints/{id}/acknowledge", tag = "complaints",
     params(("id" = i32, Path, description = "Complaint id")),
-    request_body(content = AcknowledgeComplaint, description = "Optional: `at` back-dates the step"),
+    request_body(content = Option<AcknowledgeComplaint>, description = "Optional: `at` back-dates the step"),
     responses(
         (status = 200, description = "Acknowledged", body = ComplaintView),
         (status = 409, description = "Not open (`invalid_state`)", body = crate::error::ErrorBody),
@@ -153,7 +156,7 @@ pub async fn resolve(
 /// Staff, the owner, and stakeholders of the complaint's segment reopen a resolved complaint.
 #[utoipa::path(post, path = "/api/v1/complaints/{id}/reopen", tag = "complaints",
     params(("id" = i32, Path, description = "Complaint id")),
-    request_body(content = ReopenComplaint, description = "Optional: the reason"),
+    request_body(content = Option<ReopenComplaint>, description = "Optional: the reason"),
     responses(
         (status = 200, description = "Back to acknowledged; the history keeps the resolution", body = ComplaintView),
         (status = 409, description = "Not resolved (`invalid_state`)", body = crate::error::ErrorBody),

@@ -145,7 +145,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/sla-drafts/{id}/reject", web::post().to(sla::reject))
                 .route("/sla-drafts/{id}/sign-off", web::post().to(sla::sign_off))
                 .route("/audit", web::get().to(audit::list))
-                .route("/complaints/stats", web::get().to(complaints::stats))
+                // A resource, not a bare route: a bare route's method guard would let another
+                // method fall through to `/complaints/{id}` (400 on the id) instead of 405.
+                .service(web::resource("/complaints/stats").route(web::get().to(complaints::stats)))
                 .service(
                     web::resource("/complaints")
                         .route(web::get().to(complaints::list))

@@ -669,6 +669,9 @@ pub fn reported_status(direction: Direction, limit: f64, value: Option<f64>) -> 
 pub struct ReportedPeriod {
     #[schema(value_type = String, example = "2026-03")]
     pub period: Period,
+    /// Always present (null for a month without a figure): it tells this shape from a
+    /// ticket target's month.
+    #[schema(required = true)]
     pub value: Option<f64>,
     pub status: TargetStatus,
 }

@@ -82,6 +82,8 @@ pub struct SurveyResults {
     /// Mean score; None without answers.
     pub mean: Option<f64>,
     /// Answers per score, every score 1..=scale_max present (0 when nobody chose it).
+    /// Score (as JSON keys are: text) → how many gave it.
+    #[schema(value_type = BTreeMap<String, u64>)]
     pub distribution: BTreeMap<u8, u64>,
 }
 

@@ -521,3 +521,31 @@ async fn complaint_and_survey_pages() {
         "{page}"
     );
 }
+
+#[actix_web::test]
+async fn open_complaints_show_beside_the_gaps_they_concern() {
+    let app = spawn_app().await;
+    let finance = app.segment("Finance").await;
+    let r = app.requirement("HD-CALLBACK").await;
+    app.finding(r, finance, "basic").await;
+    let (status, body) = app
+        .post(
+            "/api/v1/complaints",
+            &app.admin,
+            json!({"segment_id": finance, "summary": "Nobody called back", "channel": "phone", "requirement_id": r}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let (session, _, _) = sign_in(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (_, dashboard) = get_page(&app, "/dashboard", &session).await;
+    assert!(dashboard.contains("1 open complaint(s)"), "on the dashboard");
+    let (_, md) = get_page(&app, "/api/v1/reports/gaps?format=md", &session).await;
+    assert!(md.contains("1 open complaint(s)"), "{md}");
+    let (_, vp) = get_page(
+        &app,
+        &format!("/api/v1/segments/{finance}/value-proposition?format=md"),
+        &session,
+    )
+    .await;
+    assert!(vp.contains("1 open complaint(s)"), "{vp}");
+}
