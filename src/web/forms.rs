@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::PageError;
 use crate::access::Policy;
 use crate::auth::Caller;
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, ErrorCode, FieldErrors};
 
 /// A form read for its CSRF token alone (the other fields are ignored).
 #[derive(serde::Deserialize)]
@@ -128,6 +128,53 @@ impl FormState {
             }
         }
     }
+}
+
+/// A multipart form with one file (`file`) beside short text fields.
+pub struct Upload {
+    pub fields: BTreeMap<String, String>,
+    /// Spooled to a temporary file; None when the form had no file.
+    pub file: Option<std::fs::File>,
+}
+
+/// Reads a multipart upload form. Its CSRF field comes first in the form: the token is checked
+/// before the file is read (403), and once more at the end for a form without a file. Text
+/// fields past 4 KiB are refused (413), the file past `limit`.
+pub async fn upload(
+    req: &HttpRequest,
+    mut parts: actix_multipart::Multipart,
+    limit: usize,
+) -> Result<Upload, PageError> {
+    use futures_util::StreamExt;
+    let unreadable = |e: actix_multipart::MultipartError| {
+        PageError(AppError::bad_request(ErrorCode::InvalidForm, e.to_string(), None))
+    };
+    let mut fields = BTreeMap::new();
+    let mut file = None;
+    while let Some(part) = parts.next().await {
+        let mut part = part.map_err(unreadable)?;
+        let name = part
+            .content_disposition()
+            .and_then(|d| d.get_name())
+            .unwrap_or("")
+            .to_owned();
+        if name == "file" {
+            super::sign_in::check_csrf(req, fields.get("csrf").map(String::as_str))?;
+            file = Some(crate::service::upload::spool(&mut part, None, limit).await?);
+            continue;
+        }
+        let mut text = Vec::new();
+        while let Some(chunk) = part.next().await {
+            let chunk = chunk.map_err(unreadable)?;
+            if text.len() + chunk.len() > 4096 {
+                return Err(PageError(AppError::PayloadTooLarge { limit: 4096 }));
+            }
+            text.extend_from_slice(&chunk);
+        }
+        fields.insert(name, String::from_utf8_lossy(&text).trim().to_owned());
+    }
+    super::sign_in::check_csrf(req, fields.get("csrf").map(String::as_str))?;
+    Ok(Upload { fields, file })
 }
 
 /// Parses a number field, noting a problem on the form.

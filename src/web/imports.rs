@@ -4,19 +4,18 @@
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest};
-use futures_util::StreamExt;
 use serde::Serialize;
 
-use super::sign_in::check_csrf;
-use super::{allowed, frame, render_status, signed_in, PageError, PageResult};
+use super::forms;
+use super::{allowed, frame, render_status, signed_in, PageResult};
 use crate::access::ManageResponses;
 use crate::auth::Caller;
 use crate::db::sessions::Session;
 use crate::db::Page;
 use crate::error::AppError;
 use crate::import::layout::RowError;
+use crate::service;
 use crate::service::sessions::SessionFilter;
-use crate::service::{self, upload};
 use crate::state::AppState;
 
 #[derive(Serialize)]
@@ -67,57 +66,13 @@ pub async fn import(
     req: HttpRequest,
     caller: Option<Caller>,
     state: web::Data<AppState>,
-    mut parts: Multipart,
+    parts: Multipart,
 ) -> PageResult {
     let caller = signed_in(caller)?;
     allowed::<ManageResponses>(&caller)?;
-    let mut csrf = None;
-    let mut session_id = None;
-    let mut file = None;
-    while let Some(part) = parts.next().await {
-        let mut part = part.map_err(|e| {
-            PageError(AppError::bad_request(
-                crate::error::ErrorCode::InvalidForm,
-                e.to_string(),
-                None,
-            ))
-        })?;
-        let name = part
-            .content_disposition()
-            .and_then(|d| d.get_name())
-            .unwrap_or("")
-            .to_owned();
-        match name.as_str() {
-            "file" => {
-                // The CSRF field comes first in the form; refuse before reading the upload.
-                check_csrf(&req, csrf.as_deref())?;
-                file = Some(upload::spool(&mut part, None, state.csv_limit_bytes).await?);
-            }
-            _ => {
-                let mut text = Vec::new();
-                while let Some(chunk) = part.next().await {
-                    let chunk = chunk.map_err(|e| {
-                        PageError(AppError::bad_request(
-                            crate::error::ErrorCode::InvalidForm,
-                            e.to_string(),
-                            None,
-                        ))
-                    })?;
-                    if text.len() + chunk.len() > 4096 {
-                        return Err(PageError(AppError::PayloadTooLarge { limit: 4096 }));
-                    }
-                    text.extend_from_slice(&chunk);
-                }
-                let text = String::from_utf8_lossy(&text).trim().to_owned();
-                match name.as_str() {
-                    "csrf" => csrf = Some(text),
-                    "session_id" => session_id = text.parse::<i32>().ok(),
-                    _ => {}
-                }
-            }
-        }
-    }
-    check_csrf(&req, csrf.as_deref())?;
+    let form = forms::upload(&req, parts, state.csv_limit_bytes).await?;
+    let session_id = form.fields.get("session_id").and_then(|s| s.parse::<i32>().ok());
+    let file = form.file;
     let Some(file) = file else {
         return import_view(
             &req,

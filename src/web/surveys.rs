@@ -5,13 +5,11 @@
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest};
-use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
 use super::forms::{self, FormState};
 use super::paging::EVERY;
-use super::sign_in::check_csrf;
-use super::{done, frame, may, render_status, signed_in, PageError, PageResult};
+use super::{done, frame, may, render_status, signed_in, PageResult};
 use crate::access::ManageSurveys;
 use crate::auth::Caller;
 use crate::db::satisfaction::{Survey, SurveyFilter};
@@ -22,8 +20,8 @@ use crate::error::AppError;
 use crate::import::layout::RowError;
 use crate::render::bar_chart::{self, Bar};
 use crate::render::voc_charts;
+use crate::service;
 use crate::service::satisfaction::{self, CreateSurvey, ResultsView};
-use crate::service::{self, upload};
 use crate::state::AppState;
 
 #[derive(Serialize)]
@@ -281,45 +279,12 @@ pub async fn upload_answers(
     caller: Option<Caller>,
     state: web::Data<AppState>,
     id: web::Path<i32>,
-    mut parts: Multipart,
+    parts: Multipart,
 ) -> PageResult {
     let caller = signed_in(caller)?;
     super::allowed::<ManageSurveys>(&caller)?;
     let id = id.into_inner();
-    let mut csrf = None;
-    let mut file = None;
-    let form_error = |e: actix_multipart::MultipartError| {
-        PageError(AppError::bad_request(
-            crate::error::ErrorCode::InvalidForm,
-            e.to_string(),
-            None,
-        ))
-    };
-    while let Some(part) = parts.next().await {
-        let mut part = part.map_err(form_error)?;
-        let name = part
-            .content_disposition()
-            .and_then(|d| d.get_name())
-            .unwrap_or("")
-            .to_owned();
-        if name == "file" {
-            check_csrf(&req, csrf.as_deref())?;
-            file = Some(upload::spool(&mut part, None, state.csv_limit_bytes).await?);
-        } else {
-            let mut text = Vec::new();
-            while let Some(chunk) = part.next().await {
-                let chunk = chunk.map_err(form_error)?;
-                if text.len() + chunk.len() > 4096 {
-                    return Err(PageError(AppError::PayloadTooLarge { limit: 4096 }));
-                }
-                text.extend_from_slice(&chunk);
-            }
-            if name == "csrf" {
-                csrf = Some(String::from_utf8_lossy(&text).trim().to_owned());
-            }
-        }
-    }
-    check_csrf(&req, csrf.as_deref())?;
+    let file = forms::upload(&req, parts, state.csv_limit_bytes).await?.file;
     let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
     let Some(file) = file else {
         let error = Some("Choose a CSV file.".to_owned());
