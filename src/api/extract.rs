@@ -338,6 +338,26 @@ pub fn page(limit: Option<i64>, offset: Option<i64>) -> Page {
     }
 }
 
+/// A `text/csv` (or `application/csv`) request body, copied to a temporary file as it arrives
+/// and refused past `limit` (415 for another media type, 413 when too large).
+pub async fn csv_body(req: &HttpRequest, payload: web::Payload, limit: usize) -> Result<std::fs::File, AppError> {
+    let is_csv = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| ["text/csv", "application/csv"].contains(&m.trim().to_ascii_lowercase().as_str()));
+    if !is_csv {
+        return Err(AppError::UnsupportedMediaType { expected: "text/csv" });
+    }
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    crate::service::upload::spool(payload, declared, limit).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,6 @@
 //! Putting Kano questionnaire answers in: a JSON array for one requirement, or a CSV export
 //! from a survey tool. Both all-or-nothing.
 
-use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Deserializer};
 use validator::Validate;
@@ -11,7 +10,6 @@ use crate::access::ManageResponses;
 use crate::auth::Authorized;
 use crate::error::AppError;
 use crate::service::responses::{self, Imported, ResponseItem, RESPONSES_JSON_LIMIT};
-use crate::service::upload;
 use crate::state::AppState;
 
 /// The JSON body: an array of answers (objects). Its rules are checked item by item in the
@@ -76,21 +74,7 @@ pub async fn import_csv(
     ValidQuery(q): ValidQuery<ImportQuery>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let is_csv = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|m| ["text/csv", "application/csv"].contains(&m.trim().to_ascii_lowercase().as_str()));
-    if !is_csv {
-        return Err(AppError::UnsupportedMediaType { expected: "text/csv" });
-    }
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    let file = upload::spool(payload, declared, state.csv_limit_bytes).await?;
+    let file = super::extract::csv_body(&req, payload, state.csv_limit_bytes).await?;
     let summary = responses::import_csv(&state, &caller, file, q.session_id).await?;
     Ok(HttpResponse::Created().json(summary))
 }

@@ -1,6 +1,5 @@
 //! Satisfaction surveys: the surveys, their answers (JSON or CSV), results and the scorecard.
 
-use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Deserializer};
 use validator::Validate;
@@ -16,7 +15,6 @@ use crate::service::satisfaction::{
     self, AnswerItem, AnswersImported, CreateSurvey, ResultsView, SatisfactionImportSummary, Scorecard, UpdateSurvey,
     ANSWERS_JSON_LIMIT,
 };
-use crate::service::upload;
 use crate::state::AppState;
 
 super::extract::json_body!(CreateSurvey, UpdateSurvey);
@@ -145,21 +143,7 @@ pub async fn import_csv(
     ValidQuery(q): ValidQuery<SurveyImportQuery>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let is_csv = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|m| ["text/csv", "application/csv"].contains(&m.trim().to_ascii_lowercase().as_str()));
-    if !is_csv {
-        return Err(AppError::UnsupportedMediaType { expected: "text/csv" });
-    }
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    let file = upload::spool(payload, declared, state.csv_limit_bytes).await?;
+    let file = super::extract::csv_body(&req, payload, state.csv_limit_bytes).await?;
     let summary = satisfaction::import_csv(&state, &caller, q.survey_id, file).await?;
     Ok(HttpResponse::Created().json(summary))
 }
