@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::domain::terms::Role;
 use crate::error::AppError;
 
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Caller {
     /// The user's id; 0 for the command line, which has no user row (see [`Caller::system`]).
     pub id: i32,

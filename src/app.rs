@@ -4,12 +4,18 @@
 use std::net::TcpListener;
 
 use actix_web::dev::Server;
+use std::future::Future;
+use std::rc::Rc;
+
+use actix_web::body::EitherBody;
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse};
 use actix_web::http::{header, StatusCode};
 use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{dev, web, App, HttpServer};
 use rand::distributions::{Alphanumeric, DistString};
 
 use crate::config::Settings;
+use crate::db::caller_check::{self, CallerCheck};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -35,6 +41,8 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .app_data(web::PathConfig::default().error_handler(api::path_error))
+                // Innermost, so that what it answers passes through the rest.
+                .wrap_fn(with_caller_check)
                 .wrap(
                     ErrorHandlers::new()
                         .handler(StatusCode::METHOD_NOT_ALLOWED, method_not_allowed)
@@ -171,4 +179,40 @@ fn first_admin_unlocked(db: &Db, settings: &Settings) -> Result<(), AppError> {
         None => {}
     }
     Ok(())
+}
+
+/// Runs a request with its caller check (see `db::caller_check`): a caller believed from its
+/// token is confirmed on the request's first database trip, or after the handler when it made
+/// none; a refused one gets 401 (API) or the sign-in page (pages), whatever the handler said.
+pub fn with_caller_check<S, B>(
+    req: ServiceRequest,
+    srv: &S,
+) -> impl Future<Output = Result<ServiceResponse<EitherBody<B>>, actix_web::Error>> + 'static
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    S::Future: 'static,
+    B: 'static,
+{
+    use actix_web::HttpMessage;
+    let check = Rc::new(CallerCheck::default());
+    req.extensions_mut().insert(check.clone());
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let response = caller_check::scope(check.clone(), srv.call(req));
+    async move {
+        let response = response.await?;
+        let Some(state) = state else {
+            return Ok(response.map_into_left_body());
+        };
+        match caller_check::settle(&state.db, &check).await {
+            Ok(true) => Ok(response.map_into_left_body()),
+            outcome => {
+                let (req, _) = response.into_parts();
+                let answer = match outcome {
+                    Err(e) => crate::routes::error_response(req.path(), e),
+                    _ => crate::routes::caller_refused(req.path(), &state),
+                };
+                Ok(ServiceResponse::new(req, answer).map_into_right_body())
+            }
+        }
+    }
 }

@@ -5,6 +5,7 @@ use actix_web::dev::ResourceDef;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 
 use crate::error::AppError;
+use crate::state::AppState;
 
 /// Every route of the service.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -23,6 +24,16 @@ pub fn error_response(path: &str, error: AppError) -> HttpResponse {
         error.error_response()
     } else {
         crate::web::PageError(error).error_response()
+    }
+}
+
+/// A request whose caller's sessions turned out to have ended after its handler ran (see
+/// `db::caller_check`): 401 on the API, the sign-in page with the cookie cleared elsewhere.
+pub fn caller_refused(path: &str, state: &AppState) -> HttpResponse {
+    if is_api_path(path) {
+        AppError::Unauthorized.error_response()
+    } else {
+        crate::web::sign_in::session_ended(state)
     }
 }
 

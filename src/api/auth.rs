@@ -35,10 +35,10 @@ pub async fn token(
     state: web::Data<AppState>,
     ValidJson(body): ValidJson<TokenRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let subject = service::auth::sign_in(&state, &state.throttle, body, &client_address(&req, &state)).await?;
+    let signed_in = service::auth::sign_in(&state, &state.throttle, body, &client_address(&req, &state)).await?;
     let access_token = state
         .tokens
-        .issue(subject)
+        .issue(signed_in.subject, &signed_in.caller)
         .map_err(|e| AppError::internal(format!("cannot sign token: {e}")))?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))

@@ -1,7 +1,8 @@
-//! The signed-in caller, extracted from the bearer token on every request. The user row is
-//! read each time, so a disabled account or a changed role takes effect at once, and a token
-//! issued before the user's sessions were ended (password, role or segment change, sign out
-//! everywhere) is refused.
+//! The signed-in caller, extracted from the bearer token (or page cookie) on every request. A
+//! token issued before the user's sessions were ended (password, e-mail, role or segment
+//! change, disabling, sign out everywhere) is refused: its generation is compared with the
+//! user's on the request's first database trip (`db::caller_check`), so a disabled account or a
+//! changed role takes effect at once without a trip of its own.
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -17,6 +18,7 @@ use futures_util::future::LocalBoxFuture;
 
 pub use crate::access::Caller;
 use crate::access::Policy;
+use crate::db::caller_check::{CallerCheck, Claim};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -99,14 +101,26 @@ impl FromRequest for Caller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = access_token(req);
+        let check = req.extensions().get::<Rc<CallerCheck>>().cloned();
         let gate = AuthGate::default();
         req.extensions_mut().insert(gate.clone());
         Box::pin(async move {
             let _open = OpenOnDrop(gate);
             let state = state.ok_or_else(|| AppError::internal("application state missing"))?;
-            let subject = token
+            let token = token
                 .and_then(|t| state.tokens.verify(&t))
                 .ok_or(AppError::Unauthorized)?;
+            let subject = token.subject;
+            // A token that names its caller is believed now and its generation checked on the
+            // request's own database trip (db::caller_check); an older token, or a request
+            // outside the app's middleware, reads the user first.
+            if let (Some(caller), Some(check)) = (token.caller, check) {
+                check.expect(Claim {
+                    user_id: subject.user_id,
+                    generation: subject.generation,
+                });
+                return Ok(caller);
+            }
             // Refused when the user's sessions ended after the token was issued.
             state
                 .db

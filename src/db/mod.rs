@@ -3,6 +3,7 @@
 
 pub mod assessments;
 pub mod audit;
+pub mod caller_check;
 pub mod complaints;
 pub mod findings;
 pub mod login_failures;
@@ -156,8 +157,33 @@ impl Db {
         }
     }
 
-    /// Runs blocking database work on the blocking thread pool.
+    /// Runs blocking database work on the blocking thread pool. Inside a request whose caller
+    /// is still to be confirmed ([`caller_check`]), confirms it first on the same connection:
+    /// [`AppError::Unauthorized`], and `f` not run, when the token's sessions have ended.
     pub async fn run<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+    {
+        let Some((check, claim)) = caller_check::pending() else {
+            return self.run_unchecked(f).await;
+        };
+        let outcome = self
+            .run_unchecked(move |conn| {
+                caller_check::confirm(conn, claim)?;
+                Ok(f(conn))
+            })
+            .await;
+        match &outcome {
+            Ok(_) => caller_check::record(&check, true),
+            Err(AppError::Unauthorized) => caller_check::record(&check, false),
+            Err(_) => {}
+        }
+        outcome?
+    }
+
+    /// [`Db::run`] without the caller check: for the check itself.
+    async fn run_unchecked<T, F>(&self, f: F) -> Result<T, AppError>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,

@@ -130,12 +130,21 @@ pub fn list(
 }
 
 pub fn get(conn: &mut DbConnection, id: i32, scope: &Scope) -> Result<Requirement, AppError> {
-    visible(scope, None)
-        .filter(requirements::id.eq(id))
-        .select(Requirement::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or(AppError::NotFound("requirement"))
+    let found = match scope {
+        // A query of fixed shape, so the connection prepares it once (a boxed one is prepared
+        // on every call).
+        Scope::All => requirements::table
+            .find(id)
+            .select(Requirement::as_select())
+            .first(conn)
+            .optional()?,
+        Scope::Segments(_) => visible(scope, None)
+            .filter(requirements::id.eq(id))
+            .select(Requirement::as_select())
+            .first(conn)
+            .optional()?,
+    };
+    found.ok_or(AppError::NotFound("requirement"))
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewRequirement) -> QueryResult<Requirement> {

@@ -91,11 +91,6 @@ fn segments_of(conn: &mut DbConnection, user_ids: &[i32]) -> QueryResult<HashMap
     Ok(map)
 }
 
-/// The caller behind a token: an enabled user, with its role and segments.
-pub fn load_caller(conn: &mut DbConnection, id: i32) -> Result<Option<Caller>, AppError> {
-    caller_where(conn, id, None)
-}
-
 /// The caller behind a token of this token generation: none when the user's sessions were
 /// ended since the token was issued (see [`end_sessions`]).
 pub fn load_caller_of_generation(
@@ -103,18 +98,13 @@ pub fn load_caller_of_generation(
     id: i32,
     generation: i32,
 ) -> Result<Option<Caller>, AppError> {
-    caller_where(conn, id, Some(generation))
-}
-
-fn caller_where(conn: &mut DbConnection, id: i32, generation: Option<i32>) -> Result<Option<Caller>, AppError> {
-    let mut query = users::table
+    let row: Option<UserRow> = users::table
         .find(id)
         .filter(users::disabled_at.is_null())
-        .into_boxed::<super::MultiBackend>();
-    if let Some(generation) = generation {
-        query = query.filter(users::token_generation.eq(generation));
-    }
-    let row: Option<UserRow> = query.select(UserRow::as_select()).first(conn).optional()?;
+        .filter(users::token_generation.eq(generation))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?;
     let Some(row) = row else { return Ok(None) };
     let role = stored_role(id, &row.role)?;
     let segment_ids = segments_of(conn, &[id])?.remove(&id).unwrap_or_default();
@@ -124,6 +114,18 @@ fn caller_where(conn: &mut DbConnection, id: i32, generation: Option<i32>) -> Re
         role,
         segment_ids,
     }))
+}
+
+/// Whether a token of this generation still speaks for an enabled user: what a token that names
+/// its caller needs checked (one indexed row, a statement prepared once per connection).
+pub fn generation_holds(conn: &mut DbConnection, id: i32, generation: i32) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        users::table
+            .find(id)
+            .filter(users::disabled_at.is_null())
+            .filter(users::token_generation.eq(generation)),
+    ))
+    .get_result(conn)
 }
 
 pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<UserRow>> {

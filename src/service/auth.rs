@@ -37,6 +37,13 @@ pub struct UpdateMe {
     pub password: String,
 }
 
+/// Who a token is issued to: the user's id and generation, and the caller as read at that
+/// generation (the token carries both; see `auth::jwt`).
+pub struct SignedIn {
+    pub subject: Subject,
+    pub caller: Caller,
+}
+
 /// Checks an e-mail and password from a client address; returns whom to issue a token for.
 /// A wrong e-mail or password is [`AppError::WrongPassword`] (401 `invalid_credentials`).
 ///
@@ -50,7 +57,7 @@ pub async fn sign_in(
     rules: &ThrottleRules,
     input: TokenRequest,
     address: &str,
-) -> Result<Subject, AppError> {
+) -> Result<SignedIn, AppError> {
     validate(&input)?;
     let account = input.email.trim().to_lowercase();
     let rules = rules.clone();
@@ -95,10 +102,17 @@ pub async fn sign_in(
     match verified {
         Some(subject) => {
             let addr = address.to_owned();
-            ctx.db
-                .write(move |c| Ok(login_failures::clear_pair(c, &account, &addr)?))
-                .await?;
-            Ok(subject)
+            let caller = ctx
+                .db
+                .write(move |c| {
+                    login_failures::clear_pair(c, &account, &addr)?;
+                    // Read at the generation the password check saw: a change in between
+                    // (which raises it) makes this sign-in fail rather than carry old rights.
+                    users::load_caller_of_generation(c, subject.user_id, subject.generation)
+                })
+                .await?
+                .ok_or(AppError::WrongPassword)?;
+            Ok(SignedIn { subject, caller })
         }
         None => Err(AppError::WrongPassword),
     }
@@ -123,10 +137,11 @@ fn check(user: Option<UserRow>, password_given: &str) -> Option<Subject> {
 }
 
 /// Whether an account change ends the user's sessions (every token issued before it): a new
-/// password, role or set of segments, or disabling (so that re-enabling does not bring old
-/// tokens back).
+/// password, sign-in e-mail, role or set of segments (a token names all three, trusted while
+/// its generation holds), or disabling (so that re-enabling does not bring old tokens back).
 pub fn change_ends_sessions(
     password_changed: bool,
+    email: (&str, &str),
     role: (&str, &str),
     segments: (&[i32], &[i32]),
     disabling: bool,
@@ -137,7 +152,7 @@ pub fn change_ends_sessions(
         ids.dedup();
         ids
     };
-    password_changed || disabling || role.0 != role.1 || sorted(segments.0) != sorted(segments.1)
+    password_changed || disabling || email.0 != email.1 || role.0 != role.1 || sorted(segments.0) != sorted(segments.1)
 }
 
 /// Ends every session of the caller (every token issued before, this one too), on every
@@ -188,27 +203,34 @@ pub async fn change_password(
         .await
 }
 
-/// The signed-in user behind a token just issued, as every request will see them.
-pub async fn caller(ctx: &Context, user_id: i32) -> Result<Caller, AppError> {
-    ctx.db
-        .run(move |c| users::load_caller(c, user_id))
-        .await?
-        .ok_or(AppError::Unauthorized)
-}
-
 #[cfg(test)]
 mod tests {
     use super::change_ends_sessions;
 
     #[test]
     fn credentials_and_rights_end_sessions_other_changes_do_not() {
-        let same = |p, d| change_ends_sessions(p, ("admin", "admin"), (&[1, 2], &[2, 1]), d);
-        assert!(!same(false, false), "an e-mail change or nothing at all");
+        let mail = ("a@example.org", "a@example.org");
+        let same = |p, d| change_ends_sessions(p, mail, ("admin", "admin"), (&[1, 2], &[2, 1]), d);
+        assert!(!same(false, false), "nothing at all, segments in another order");
         assert!(same(true, false), "a new password");
         assert!(same(false, true), "disabling");
-        assert!(change_ends_sessions(false, ("admin", "leadership"), (&[], &[]), false));
         assert!(change_ends_sessions(
             false,
+            ("a@example.org", "b@example.org"),
+            ("admin", "admin"),
+            (&[], &[]),
+            false
+        ));
+        assert!(change_ends_sessions(
+            false,
+            mail,
+            ("admin", "leadership"),
+            (&[], &[]),
+            false
+        ));
+        assert!(change_ends_sessions(
+            false,
+            mail,
             ("stakeholder", "stakeholder"),
             (&[1], &[1, 2]),
             false

@@ -151,14 +151,16 @@ pub async fn update(ctx: &Context, caller: &Caller, id: i32, input: UpdateUser) 
                     "the last active admin cannot be demoted or disabled",
                 ));
             }
+            let email = input.email.map(|e| e.trim().to_lowercase());
             let ends_sessions = super::auth::change_ends_sessions(
                 password_hash.is_some(),
+                (&existing.email, email.as_deref().unwrap_or(&existing.email)),
                 (existing.role.as_str(), role.as_str()),
                 (&existing.segment_ids, &segment_ids),
                 disabling,
             );
             let changes = UserChanges {
-                email: input.email.map(|e| e.trim().to_lowercase()),
+                email,
                 password_hash,
                 role: Some(role.as_str().to_owned()),
                 disabled_at: input.disabled.map(|d| d.then(crate::db::now)),

@@ -97,13 +97,12 @@ pub async fn login(req: HttpRequest, state: web::Data<AppState>, form: web::Form
         password: form.password,
     };
     match service::auth::sign_in(&state, &state.throttle, credentials, &address).await {
-        Ok(subject) => {
-            let user_id = subject.user_id;
+        Ok(signed_in) => {
             let token = state
                 .tokens
-                .issue(subject)
+                .issue(signed_in.subject, &signed_in.caller)
                 .map_err(|e| AppError::internal(format!("cannot sign token: {e}")))?;
-            let caller = service::auth::caller(&state, user_id).await?;
+            let caller = signed_in.caller;
             // A fresh CSRF token for the signed-in session.
             let fresh = Alphanumeric.sample_string(&mut rand::rngs::OsRng, 40);
             Ok(HttpResponse::SeeOther()
@@ -136,6 +135,17 @@ pub async fn login(req: HttpRequest, state: web::Data<AppState>, form: web::Form
 #[derive(Deserialize)]
 pub struct CsrfForm {
     csrf: Option<String>,
+}
+
+/// A page request whose session turned out to have ended (password changed, signed out
+/// everywhere, account disabled): off to the sign-in page, and the dead cookie goes, so that the
+/// sign-in page does not take it for a session.
+pub fn session_ended(state: &AppState) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header(("Location", "/login"))
+        .insert_header(("Cache-Control", "no-store"))
+        .cookie(cookie(state, SESSION_COOKIE, String::new(), 0))
+        .finish()
 }
 
 /// `POST /logout`: both cookies go.

@@ -130,7 +130,7 @@ async fn an_admin_changing_password_role_segments_or_access_ends_the_users_token
         401,
         "re-enabling does not bring old tokens back"
     );
-    // A change of e-mail alone is not a change of credentials or rights.
+    // The e-mail is the sign-in name, and the token names it: changing it ends the tokens too.
     let (token, id) = app.user("stakeholder", &[finance]).await;
     let (status, _) = app
         .patch(
@@ -140,5 +140,52 @@ async fn an_admin_changing_password_role_segments_or_access_ends_the_users_token
         )
         .await;
     assert_eq!(status, 200);
+    assert_eq!(me(&app, &token).await, 401, "e-mail: the earlier token is refused");
+    // A change that alters nothing a token names leaves it working.
+    let (token, id) = app.user("stakeholder", &[finance, sales]).await;
+    let (status, _) = app
+        .patch(
+            &format!("/api/v1/users/{id}"),
+            &app.admin,
+            json!({"segment_ids": [sales, finance]}),
+        )
+        .await;
+    assert_eq!(status, 200);
     assert_eq!(me(&app, &token).await, 200);
+}
+
+/// A token names its caller and is checked on the request's own database trip: an ended one
+/// reads nothing, writes nothing, and on a page is sent to sign in with its cookie cleared.
+#[actix_web::test]
+async fn an_ended_token_reads_and_writes_nothing_and_a_page_signs_in_again() {
+    let app = spawn_app().await;
+    let (token, _) = app.user("leadership", &[]).await;
+    assert_eq!(app.get("/api/v1/segments", &token).await.0, 200);
+    assert_eq!(
+        app.post("/api/v1/me/sign-out-everywhere", &token, json!({})).await.0,
+        204
+    );
+
+    assert_eq!(app.get("/api/v1/segments", &token).await.0, 401, "a read");
+    let (status, body) = app.post("/api/v1/segments", &token, json!({"name": "Ghost"})).await;
+    assert_eq!(status, 401, "a write: {body}");
+    let (_, segments) = app.get("/api/v1/segments", &app.admin).await;
+    assert!(!segments.to_string().contains("Ghost"), "nothing written: {segments}");
+
+    for page in ["/", "/login", "/requirements"] {
+        let response = awc::Client::new()
+            .get(format!("{}{page}", app.base))
+            .insert_header(("Cookie", format!("kanogap_session={token}")))
+            .send()
+            .await
+            .expect("request sent");
+        assert_eq!(response.status().as_u16(), 303, "{page}");
+        assert_eq!(response.headers().get("location").unwrap(), "/login", "{page}");
+        let cleared = response
+            .headers()
+            .get_all("set-cookie")
+            .filter_map(|v| v.to_str().ok())
+            .any(|c| c.starts_with("kanogap_session=;") && c.contains("Max-Age=0"));
+        assert!(cleared, "{page}: the dead cookie is cleared");
+    }
 }
