@@ -5,6 +5,7 @@ pub mod assessments;
 pub mod audit;
 pub mod complaints;
 pub mod findings;
+pub mod improvement_plans;
 pub mod login_failures;
 pub mod requirements;
 pub mod responses;

@@ -18,6 +18,7 @@ const HTML: &[(&str, &str)] = &[
         include_str!("../../templates/reports/value_proposition.html.hbs"),
     ),
     ("sla", include_str!("../../templates/sla/sla.html.hbs")),
+    ("improvement_plan", include_str!("../../templates/plans/plan.html.hbs")),
     (
         "service_report",
         include_str!("../../templates/reports/service_report.html.hbs"),
@@ -83,6 +84,7 @@ const TEXT: &[(&str, &str)] = &[
         include_str!("../../templates/reports/value_proposition.md.hbs"),
     ),
     ("sla", include_str!("../../templates/sla/sla.md.hbs")),
+    ("improvement_plan", include_str!("../../templates/plans/plan.md.hbs")),
     (
         "service_report",
         include_str!("../../templates/reports/service_report.md.hbs"),
