@@ -58,6 +58,14 @@ const HTML: &[(&str, &str)] = &[
         include_str!("../../templates/pages/complaint_stats.html.hbs"),
     ),
     ("surveys", include_str!("../../templates/pages/surveys.html.hbs")),
+    (
+        "improvement_plans",
+        include_str!("../../templates/pages/improvement_plans.html.hbs"),
+    ),
+    (
+        "improvement_plan_page",
+        include_str!("../../templates/pages/improvement_plan.html.hbs"),
+    ),
     ("survey", include_str!("../../templates/pages/survey.html.hbs")),
 ];
 /// Shared pieces of the HTML templates.
