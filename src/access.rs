@@ -122,6 +122,11 @@ policies! {
     ManageServiceLevels => [Admin, Leadership];
     /// Uploading the service desk's ticket export.
     ImportTickets => [Admin, Leadership, Facilitator];
+    /// Service improvement plans: drafting, changes, submitting, approving, closing (everyone
+    /// reads; stakeholders the plans naming their segments).
+    ManagePlans => [Admin, Leadership];
+    /// Signing off an improvement plan for one's own segments.
+    SignPlans => [Stakeholder];
 }
 
 #[cfg(test)]

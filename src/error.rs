@@ -45,6 +45,8 @@ pub enum ErrorCode {
     NotReported,
     /// A reported figure for a month that has one (correct it with PATCH).
     PeriodExists,
+    /// A ninth change for an improvement plan (a plan has at most eight).
+    TooManyChanges,
     PayloadTooLarge,
     UnsupportedMediaType,
     TooManyRequests,
@@ -75,6 +77,7 @@ impl ErrorCode {
             ErrorCode::NotEmpty => "not_empty",
             ErrorCode::NotReported => "not_reported",
             ErrorCode::PeriodExists => "period_exists",
+            ErrorCode::TooManyChanges => "too_many_changes",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::TooManyRequests => "too_many_requests",
@@ -455,6 +458,7 @@ mod tests {
             NotEmpty,
             NotReported,
             PeriodExists,
+            TooManyChanges,
             PayloadTooLarge,
             UnsupportedMediaType,
             TooManyRequests,

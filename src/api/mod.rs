@@ -10,6 +10,7 @@ pub mod findings;
 pub mod format;
 pub mod health;
 pub mod imports;
+pub mod improvement_plans;
 pub mod kano;
 pub mod openapi;
 pub mod reports;
@@ -221,7 +222,43 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     web::post().to(service_levels::targets_from_sla),
                 )
                 .route("/imports/tickets", web::post().to(service_levels::import_tickets))
-                .route("/reports/service", web::get().to(service_levels::service_report)),
+                .route("/reports/service", web::get().to(service_levels::service_report))
+                .service(
+                    web::resource("/improvement-plans")
+                        .route(web::get().to(improvement_plans::list))
+                        .route(web::post().to(improvement_plans::create)),
+                )
+                .service(
+                    web::resource("/improvement-plans/{id}")
+                        .route(web::get().to(improvement_plans::get))
+                        .route(web::patch().to(improvement_plans::update))
+                        .route(web::delete().to(improvement_plans::delete)),
+                )
+                .route(
+                    "/improvement-plans/{id}/changes",
+                    web::post().to(improvement_plans::add_change),
+                )
+                .service(
+                    web::resource("/improvement-plans/{id}/changes/{change_id}")
+                        .route(web::patch().to(improvement_plans::update_change))
+                        .route(web::delete().to(improvement_plans::delete_change)),
+                )
+                .route(
+                    "/improvement-plans/{id}/submit",
+                    web::post().to(improvement_plans::submit),
+                )
+                .route(
+                    "/improvement-plans/{id}/sign-off",
+                    web::post().to(improvement_plans::sign_off),
+                )
+                .route(
+                    "/improvement-plans/{id}/approve",
+                    web::post().to(improvement_plans::approve),
+                )
+                .route(
+                    "/improvement-plans/{id}/close",
+                    web::post().to(improvement_plans::close),
+                ),
         );
 }
 

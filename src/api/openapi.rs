@@ -126,6 +126,18 @@ pub const SPEC_PATH: &str = "/api/v1/openapi.json";
         service_levels::correct_measurement,
         service_levels::attainment,
         service_levels::service_report,
+        improvement_plans::list,
+        improvement_plans::create,
+        improvement_plans::get,
+        improvement_plans::update,
+        improvement_plans::delete,
+        improvement_plans::add_change,
+        improvement_plans::update_change,
+        improvement_plans::delete_change,
+        improvement_plans::submit,
+        improvement_plans::sign_off,
+        improvement_plans::approve,
+        improvement_plans::close,
     ),
     components(schemas(
         ErrorBody,
@@ -134,7 +146,9 @@ pub const SPEC_PATH: &str = "/api/v1/openapi.json";
         crate::service::complaints::GroupBy,
         crate::domain::terms::ComplaintChannel,
         crate::domain::terms::SurveyKind,
-        crate::domain::complaint_stats::ComplaintStatus
+        crate::domain::complaint_stats::ComplaintStatus,
+        crate::domain::improvement::PlanStatus,
+        crate::domain::improvement::ChangeStatus
     )),
     modifiers(&SharedRefusals),
     security(("bearer" = [])),
@@ -155,6 +169,7 @@ pub const SPEC_PATH: &str = "/api/v1/openapi.json";
         (name = "complaints", description = "The complaint log: references, owners, acknowledgement and resolution, statistics"),
         (name = "satisfaction", description = "Satisfaction surveys (transaction and overall), their answers, results and the scorecard"),
         (name = "service-levels", description = "Calendars, service targets, ticket imports, reported figures and attainment"),
+        (name = "improvement-plans", description = "Service improvement plans: six to eight changes per service process, signed off by the users of the plan's segments"),
     )
 )]
 pub struct ApiDoc;

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod caller_check;
 pub mod complaints;
 pub mod findings;
+pub mod improvement_plans;
 pub mod login_failures;
 pub mod requirements;
 pub mod responses;

@@ -302,6 +302,83 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    improvement_plans (id) {
+        id -> Integer,
+        title -> Text,
+        service_area_id -> Integer,
+        summary -> Nullable<Text>,
+        status -> Text,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+        approved_by -> Nullable<Integer>,
+        approved_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    improvement_plan_segments (plan_id, segment_id) {
+        plan_id -> Integer,
+        segment_id -> Integer,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    improvement_plan_changes (id) {
+        id -> Integer,
+        plan_id -> Integer,
+        position -> Integer,
+        title -> Text,
+        description -> Nullable<Text>,
+        owner_id -> Integer,
+        due_on -> Date,
+        resources -> Nullable<Text>,
+        policy_change -> Nullable<Text>,
+        status -> Text,
+        done_on -> Nullable<Date>,
+        root_cause_id -> Nullable<Integer>,
+        cause_id -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    improvement_change_requirements (change_id, requirement_id) {
+        change_id -> Integer,
+        requirement_id -> Integer,
+    }
+}
+
+diesel::table! {
+    improvement_change_complaints (change_id, complaint_id) {
+        change_id -> Integer,
+        complaint_id -> Integer,
+    }
+}
+
+diesel::table! {
+    improvement_change_targets (change_id, service_target_id) {
+        change_id -> Integer,
+        service_target_id -> Integer,
+    }
+}
+
+diesel::table! {
+    improvement_plan_signoffs (id) {
+        id -> Integer,
+        plan_id -> Integer,
+        segment_id -> Integer,
+        user_id -> Integer,
+        user_email -> Text,
+        signed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(user_segments -> users (user_id));
 diesel::joinable!(user_segments -> segments (segment_id));
 diesel::joinable!(session_segments -> sessions (session_id));
@@ -328,6 +405,18 @@ diesel::joinable!(service_targets -> segments (segment_id));
 diesel::joinable!(service_targets -> calendars (calendar_id));
 diesel::joinable!(tickets -> segments (segment_id));
 diesel::joinable!(reported_measurements -> service_targets (service_target_id));
+diesel::joinable!(improvement_plans -> service_areas (service_area_id));
+diesel::joinable!(improvement_plan_segments -> improvement_plans (plan_id));
+diesel::joinable!(improvement_plan_segments -> segments (segment_id));
+diesel::joinable!(improvement_plan_changes -> improvement_plans (plan_id));
+diesel::joinable!(improvement_plan_changes -> users (owner_id));
+diesel::joinable!(improvement_change_requirements -> improvement_plan_changes (change_id));
+diesel::joinable!(improvement_change_requirements -> requirements (requirement_id));
+diesel::joinable!(improvement_change_complaints -> improvement_plan_changes (change_id));
+diesel::joinable!(improvement_change_complaints -> complaints (complaint_id));
+diesel::joinable!(improvement_change_targets -> improvement_plan_changes (change_id));
+diesel::joinable!(improvement_change_targets -> service_targets (service_target_id));
+diesel::joinable!(improvement_plan_signoffs -> improvement_plans (plan_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     calendars,
@@ -353,4 +442,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     satisfaction_surveys,
     satisfaction_survey_segments,
     satisfaction_responses,
+    improvement_plans,
+    improvement_plan_segments,
+    improvement_plan_changes,
+    improvement_change_requirements,
+    improvement_change_complaints,
+    improvement_change_targets,
+    improvement_plan_signoffs,
 );

@@ -3,6 +3,7 @@
 //! database without segments.
 
 pub mod data;
+pub mod plans;
 pub mod voc;
 
 use std::collections::HashMap;
@@ -34,6 +35,7 @@ pub struct DemoSummary {
     pub complaints: usize,
     pub satisfaction_surveys: usize,
     pub satisfaction_answers: usize,
+    pub improvement_plans: usize,
     /// (e-mail, role, segment, password)
     pub users: Vec<(String, Role, Option<String>, String)>,
 }
@@ -238,6 +240,9 @@ pub fn load(db: &Db) -> Result<DemoSummary, AppError> {
                 &ids,
             )?;
         }
+        let lead = users::find_by_email(c, "leadership@northfield.example")?
+            .ok_or_else(|| missing("user", "leadership@northfield.example"))?;
+        let improvement_plans = plans::load(c, lead.id)?;
         audit::record(
             c,
             &crate::access::Caller::system("kanogap demo"),
@@ -256,6 +261,7 @@ pub fn load(db: &Db) -> Result<DemoSummary, AppError> {
             complaints: voc.complaints,
             satisfaction_surveys: voc.surveys,
             satisfaction_answers: voc.survey_answers,
+            improvement_plans,
             users: people
                 .iter()
                 .map(|(e, r, s, pw, _)| (e.clone(), *r, s.clone(), pw.clone()))

@@ -4,6 +4,7 @@ pub mod attainment_chart;
 pub mod bar_chart;
 pub mod fishbone;
 pub mod gap_report;
+pub mod improvement_plan;
 pub mod kano_chart;
 pub mod markdown;
 pub mod service_report;

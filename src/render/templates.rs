@@ -18,6 +18,7 @@ const HTML: &[(&str, &str)] = &[
         include_str!("../../templates/reports/value_proposition.html.hbs"),
     ),
     ("sla", include_str!("../../templates/sla/sla.html.hbs")),
+    ("improvement_plan", include_str!("../../templates/plans/plan.html.hbs")),
     (
         "service_report",
         include_str!("../../templates/reports/service_report.html.hbs"),
@@ -57,6 +58,14 @@ const HTML: &[(&str, &str)] = &[
         include_str!("../../templates/pages/complaint_stats.html.hbs"),
     ),
     ("surveys", include_str!("../../templates/pages/surveys.html.hbs")),
+    (
+        "improvement_plans",
+        include_str!("../../templates/pages/improvement_plans.html.hbs"),
+    ),
+    (
+        "improvement_plan_page",
+        include_str!("../../templates/pages/improvement_plan.html.hbs"),
+    ),
     ("survey", include_str!("../../templates/pages/survey.html.hbs")),
 ];
 /// Shared pieces of the HTML templates.
@@ -83,6 +92,7 @@ const TEXT: &[(&str, &str)] = &[
         include_str!("../../templates/reports/value_proposition.md.hbs"),
     ),
     ("sla", include_str!("../../templates/sla/sla.md.hbs")),
+    ("improvement_plan", include_str!("../../templates/plans/plan.md.hbs")),
     (
         "service_report",
         include_str!("../../templates/reports/service_report.md.hbs"),

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod auth;
 pub mod complaints;
 pub mod findings;
+pub mod improvement_plans;
 pub mod kano;
 pub mod listing;
 pub mod reports;

@@ -11,6 +11,7 @@ pub mod imports;
 pub mod kano;
 pub mod leadership;
 pub mod paging;
+pub mod plans;
 pub mod requirements;
 pub mod sessions;
 pub mod sign_in;
@@ -85,6 +86,12 @@ pages! {
     post "/surveys" => surveys::create;
     get "/surveys/{id}" => surveys::survey;
     post "/surveys/{id}/answers" => surveys::upload_answers;
+    get "/improvement-plans" => plans::list;
+    post "/improvement-plans" => plans::create;
+    get "/improvement-plans/{id}" => plans::detail;
+    post "/improvement-plans/{id}/changes" => plans::add_change;
+    post "/improvement-plans/{id}/changes/{change_id}" => plans::update_change;
+    post "/improvement-plans/{id}/{action}" => plans::step;
 }
 
 async fn stylesheet() -> HttpResponse {
@@ -253,6 +260,7 @@ pub fn frame(req: &HttpRequest, caller: &Caller, title: impl Into<String>) -> Fr
             links.push(("/requirements".into(), "Requirements"));
             links.push(("/complaints".into(), "Complaints"));
             links.push(("/surveys".into(), "Surveys"));
+            links.push(("/improvement-plans".into(), "Improvement plans"));
         }
         Role::Leadership => {
             links.push(("/dashboard".into(), "Gap report"));
@@ -264,6 +272,7 @@ pub fn frame(req: &HttpRequest, caller: &Caller, title: impl Into<String>) -> Fr
             links.push(("/complaints".into(), "Complaints"));
             links.push(("/complaints/stats".into(), "Complaint statistics"));
             links.push(("/surveys".into(), "Satisfaction"));
+            links.push(("/improvement-plans".into(), "Improvement plans"));
         }
         Role::Facilitator => {
             links.push(("/sessions".into(), "Sessions"));
@@ -275,6 +284,7 @@ pub fn frame(req: &HttpRequest, caller: &Caller, title: impl Into<String>) -> Fr
             links.push(("/dashboard".into(), "Gap report"));
             links.push(("/complaints".into(), "Complaints"));
             links.push(("/surveys".into(), "Surveys"));
+            links.push(("/improvement-plans".into(), "Improvement plans"));
         }
         Role::Stakeholder => {
             for id in &caller.segment_ids {
@@ -282,6 +292,7 @@ pub fn frame(req: &HttpRequest, caller: &Caller, title: impl Into<String>) -> Fr
             }
             links.push(("/complaints".into(), "Report a problem"));
             links.push(("/surveys".into(), "Satisfaction"));
+            links.push(("/improvement-plans".into(), "Improvement plans"));
         }
     }
     let notice = req

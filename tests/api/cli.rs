@@ -155,6 +155,19 @@ async fn demo_loads_a_realistic_data_set_once() {
         .map(|i| i["n"].as_u64().unwrap())
         .sum();
     assert!(answers >= 300, "{answers} answers");
+    // One improvement plan per weak service area; the weakest is awaiting sign-off.
+    let (_, plans) = app.get("/api/v1/improvement-plans", &lead).await;
+    let plans = plans["items"].as_array().unwrap().clone();
+    assert!(!plans.is_empty());
+    assert!(
+        plans.iter().all(|p| !p["changes"].as_array().unwrap().is_empty()),
+        "{plans:?}"
+    );
+    assert!(plans.iter().any(|p| p["status"] == "in_review"), "{plans:?}");
+    assert!(
+        stdout.contains(&format!("{} improvement plans", plans.len())),
+        "{stdout}"
+    );
 
     // Only into an empty database.
     let again = kanogap(&url).arg("demo").output().unwrap();

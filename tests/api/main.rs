@@ -7,6 +7,7 @@ mod bench_data;
 mod cli;
 mod complaints;
 mod crud;
+mod improvement_plans;
 mod input;
 mod kano;
 mod pages;

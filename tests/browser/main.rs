@@ -874,3 +874,122 @@ async fn stakeholder_files_a_complaint_and_leadership_resolves_it() {
     assert_eq!(complaint["status"], "resolved");
     assert_eq!(complaint["resolution"], "Issued a new VPN profile");
 }
+
+/// Leadership drafts an improvement plan for Finance, adds a change and submits it; Finance's
+/// stakeholder finds it awaiting them and signs it off; leadership approves it: agreed.
+#[actix_web::test]
+async fn plan_from_draft_to_agreed_with_a_stakeholders_sign_off() {
+    let Some(tools) = tools() else { return };
+    let app = spawn_app().await;
+    let finance = app.segment("Finance").await;
+    let (token, _) = app.user("stakeholder", &[finance]).await;
+    let email = email_of(&app, &token).await;
+    let (lead_token, _) = app.user("leadership", &[]).await;
+    let lead_email = email_of(&app, &lead_token).await;
+
+    let driver = start_driver(tools);
+    let b = browser(&driver).await;
+    sign_in(&b, &app, &lead_email, PASSWORD).await;
+    b.find(Locator::LinkText("Improvement plans"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&b, |p| p == "/improvement-plans").await;
+    b.find(Locator::Id("p-title"))
+        .await
+        .unwrap()
+        .send_keys("Service desk call-backs")
+        .await
+        .unwrap();
+    b.find(Locator::Id("p-area"))
+        .await
+        .unwrap()
+        .select_by_value("8")
+        .await
+        .unwrap();
+    b.find(Locator::Id("p-segments"))
+        .await
+        .unwrap()
+        .select_by_value(&finance.to_string())
+        .await
+        .unwrap();
+    b.find(Locator::Id("create-plan")).await.unwrap().click().await.unwrap();
+    wait_for_text(&b, ".notice", "Plan drafted").await;
+    let plan_path = path(&b).await;
+    assert!(text_of(&b, "#size-hint").await.contains("six to eight changes"));
+    b.find(Locator::Id("c-title"))
+        .await
+        .unwrap()
+        .send_keys("Call back within 30 minutes")
+        .await
+        .unwrap();
+    // A date control's typing depends on the browser's locale: set its value directly.
+    b.execute("document.getElementById('c-due').value = '2099-03-31';", vec![])
+        .await
+        .unwrap();
+    b.find(Locator::Id("c-resources"))
+        .await
+        .unwrap()
+        .send_keys("A second phone line")
+        .await
+        .unwrap();
+    b.find(Locator::Id("add-change")).await.unwrap().click().await.unwrap();
+    wait_for_text(&b, ".notice", "Change added").await;
+    assert!(text_of(&b, "#changes").await.contains("Call back within 30 minutes"));
+    b.find(Locator::Id("submit-plan")).await.unwrap().click().await.unwrap();
+    wait_for_text(&b, ".notice", "Submitted").await;
+    assert!(text_of(&b, "#plan-state").await.contains("In review"));
+    assert!(
+        b.find(Locator::Id("approve-plan")).await.is_err(),
+        "not before the sign-off"
+    );
+    b.close().await.unwrap();
+
+    // The stakeholder sees the plan awaiting Finance and signs it off from the list.
+    let driver = start_driver(tools);
+    let b = browser(&driver).await;
+    sign_in(&b, &app, &email, PASSWORD).await;
+    b.find(Locator::LinkText("Improvement plans"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&b, |p| p == "/improvement-plans").await;
+    assert!(text_of(&b, "#plans").await.contains("Finance: awaiting"));
+    b.find(Locator::Css("#plans button.sign-off"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&b, ".notice", "Signed off").await;
+    assert!(text_of(&b, "#sign-offs")
+        .await
+        .contains(&format!("Signed for Finance by {email}")));
+    assert!(b.find(Locator::Id("sign-off")).await.is_err(), "signed once");
+    b.close().await.unwrap();
+
+    // Leadership approves: agreed.
+    let driver = start_driver(tools);
+    let b = browser(&driver).await;
+    sign_in(&b, &app, &lead_email, PASSWORD).await;
+    b.goto(&format!("{}{plan_path}", app.base)).await.unwrap();
+    b.find(Locator::Id("approve-plan"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&b, ".notice", "Agreed").await;
+    assert!(text_of(&b, "#plan-state").await.contains("Agreed"));
+    assert!(b.find(Locator::Id("change-form")).await.is_err(), "scope frozen");
+    b.close().await.unwrap();
+
+    let (_, list) = app.get("/api/v1/improvement-plans", &app.admin).await;
+    let plan = &list["items"][0];
+    assert_eq!(plan["status"], "agreed");
+    assert_eq!(plan["sign_offs"][0]["user_email"].as_str(), Some(email.as_str()));
+}

@@ -1335,3 +1335,100 @@ async fn service_levels_stay_within_the_segment() {
         .await;
     assert_eq!(att["periods"][0]["value"], 1.0);
 }
+
+/// Improvement plans: a stakeholder of A reads the plans naming A, never a plan naming only B
+/// (404 by id and in every format, left out of lists and totals), and cannot sign it off or
+/// change it; B's plan is unchanged afterwards.
+#[actix_web::test]
+async fn improvement_plans_of_another_segment_stay_hidden() {
+    let app = spawn_app().await;
+    let admin = app.admin.as_str();
+    let a = app.segment("Alpha Accounting").await;
+    let b = app.segment(&format!("Bravo {MARK}")).await;
+    let (_, owner) = app.user("leadership", &[]).await;
+    let plan = |segment: i64, title: &str| json!({"title": title, "service_area_id": 8, "segment_ids": [segment]});
+    let a_plan = id(&app
+        .create("/api/v1/improvement-plans", admin, plan(a, "Alpha desk"))
+        .await);
+    let b_plan = id(&app
+        .create("/api/v1/improvement-plans", admin, plan(b, &format!("{MARK} plan")))
+        .await);
+    let b_change = id(&app
+        .create(
+            &format!("/api/v1/improvement-plans/{b_plan}/changes"),
+            admin,
+            json!({"title": format!("{MARK} change"), "owner_id": owner, "due_on": "2099-01-01"}),
+        )
+        .await);
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/improvement-plans/{b_plan}/submit"),
+            admin,
+            Value::Null,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (a_token, _) = app.user("stakeholder", &[a]).await;
+
+    let mut problems = Vec::new();
+    let mut probe = async |req: Req, expected: u16| -> Value {
+        let (status, bytes, _) = send(&app, Some(&a_token), &req).await;
+        if status != expected {
+            problems.push(format!(
+                "{}: expected {expected}, got {status}: {}",
+                req.label(),
+                excerpt(&bytes)
+            ));
+        }
+        if contains_ignore_case(&bytes, MARK) {
+            problems.push(format!("{}: B's data in the body: {}", req.label(), excerpt(&bytes)));
+        }
+        json(&bytes)
+    };
+    let nowhere = probe(Req::get(format!("/api/v1/improvement-plans/{NOWHERE}")), 404).await;
+    let hidden = probe(Req::get(format!("/api/v1/improvement-plans/{b_plan}")), 404).await;
+    assert_eq!(nowhere, hidden);
+    for format in ["md", "html"] {
+        probe(
+            Req::get(format!("/api/v1/improvement-plans/{b_plan}?format={format}")),
+            404,
+        )
+        .await;
+    }
+    probe(Req::get(format!("/api/v1/improvement-plans/{a_plan}")), 200).await;
+    let list = probe(Req::get("/api/v1/improvement-plans"), 200).await;
+    assert_eq!((list["total"].as_i64(), ids(&list)), (Some(1), vec![a_plan]));
+    let list = probe(Req::get(format!("/api/v1/improvement-plans?segment_id={b}")), 200).await;
+    assert_eq!(list["total"].as_i64(), Some(0));
+    let list = probe(Req::get("/api/v1/improvement-plans?status=in_review"), 200).await;
+    assert_eq!(list["total"].as_i64(), Some(0));
+    // Writes: signing B's plan off is 404 (not theirs to see); the rest is not a stakeholder's.
+    probe(
+        Req::post_empty(format!("/api/v1/improvement-plans/{b_plan}/sign-off")),
+        404,
+    )
+    .await;
+    for req in [
+        Req::patch(format!("/api/v1/improvement-plans/{b_plan}"), json!({"title": "x"})),
+        Req::delete(format!("/api/v1/improvement-plans/{b_plan}")),
+        Req::post(
+            format!("/api/v1/improvement-plans/{b_plan}/changes"),
+            json!({"title": "x", "owner_id": owner, "due_on": "2099-01-01"}),
+        ),
+        Req::patch(
+            format!("/api/v1/improvement-plans/{b_plan}/changes/{b_change}"),
+            json!({"status": "dropped"}),
+        ),
+        Req::delete(format!("/api/v1/improvement-plans/{b_plan}/changes/{b_change}")),
+        Req::post_empty(format!("/api/v1/improvement-plans/{b_plan}/approve")),
+        Req::post_empty(format!("/api/v1/improvement-plans/{b_plan}/close")),
+    ] {
+        probe(req, 403).await;
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let (_, b_now) = app.get(&format!("/api/v1/improvement-plans/{b_plan}"), admin).await;
+    assert_eq!(
+        (&b_now["status"], &b_now["sign_offs"], &b_now["changes"][0]["status"]),
+        (&json!("in_review"), &json!([]), &json!("planned"))
+    );
+}

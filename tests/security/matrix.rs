@@ -205,6 +205,36 @@ fn table() -> Vec<Row> {
         rowv("GET /api/v1/reports/service", "period=2026-03&format=md", SIGNED_IN),
         rowv("GET /api/v1/reports/service", "period=2026-03&format=html", SIGNED_IN),
         rowv("GET /api/v1/reports/service", "segment_id={s}", SIGNED_IN),
+        // Improvement plans: read by all (stakeholders: plans naming their segments), managed
+        // by admins and leadership, signed off by the named segments' stakeholders.
+        row("GET /api/v1/improvement-plans", SIGNED_IN),
+        rowv(
+            "GET /api/v1/improvement-plans",
+            "segment_id={s}&status=draft",
+            SIGNED_IN,
+        ),
+        row("POST /api/v1/improvement-plans", [401, 201, 201, 403, 403]),
+        row("GET /api/v1/improvement-plans/{id}", SIGNED_IN),
+        rowv("GET /api/v1/improvement-plans/{id}", "format=md", SIGNED_IN),
+        rowv("GET /api/v1/improvement-plans/{id}", "format=html", SIGNED_IN),
+        row("PATCH /api/v1/improvement-plans/{id}", [401, 200, 200, 403, 403]),
+        row("DELETE /api/v1/improvement-plans/{id}", [401, 204, 204, 403, 403]),
+        row("POST /api/v1/improvement-plans/{id}/changes", [401, 201, 201, 403, 403]),
+        row(
+            "PATCH /api/v1/improvement-plans/{id}/changes/{change_id}",
+            [401, 200, 200, 403, 403],
+        ),
+        row(
+            "DELETE /api/v1/improvement-plans/{id}/changes/{change_id}",
+            [401, 204, 204, 403, 403],
+        ),
+        row("POST /api/v1/improvement-plans/{id}/submit", [401, 200, 200, 403, 403]),
+        row(
+            "POST /api/v1/improvement-plans/{id}/sign-off",
+            [401, 403, 403, 403, 200],
+        ),
+        row("POST /api/v1/improvement-plans/{id}/approve", [401, 200, 200, 403, 403]),
+        row("POST /api/v1/improvement-plans/{id}/close", [401, 200, 200, 403, 403]),
     ]
 }
 
@@ -227,6 +257,9 @@ struct Fixture {
     calendar: i64,
     target: i64,
     reported: i64,
+    /// A draft improvement plan of `s` with one change.
+    plan: i64,
+    plan_change: i64,
     user: i64,
     login_email: String,
     tokens: Vec<(Who, Option<String>)>,
@@ -312,6 +345,7 @@ async fn fixture(app: &TestApp) -> Fixture {
     )
     .await;
     let (_, user) = app.user("facilitator", &[]).await;
+    let (plan, plan_change) = plan_in(app, s, user, "draft", None).await;
     let login_email = "matrix-login@example.test".to_owned();
     app.create(
         "/api/v1/users",
@@ -346,6 +380,8 @@ async fn fixture(app: &TestApp) -> Fixture {
         calendar,
         target,
         reported,
+        plan,
+        plan_change,
         user,
         login_email,
         tokens,
@@ -371,6 +407,45 @@ async fn sla_in(app: &TestApp, s: i64, status: &str) -> i64 {
         assert_eq!(code, 200, "{step} {sla}: {body}");
     }
     sla
+}
+
+/// A fresh improvement plan of segment `s` with one change owned by `owner`, taken through
+/// its lifecycle up to `status` (`signed`: in review and signed off by `signer`). Answers the
+/// plan and its change.
+async fn plan_in(app: &TestApp, s: i64, owner: i64, status: &str, signer: Option<&str>) -> (i64, i64) {
+    let plan = id(&app
+        .create(
+            "/api/v1/improvement-plans",
+            &app.admin,
+            json!({"title": "Matrix plan", "service_area_id": 8, "segment_ids": [s]}),
+        )
+        .await);
+    let change = id(&app
+        .create(
+            &format!("/api/v1/improvement-plans/{plan}/changes"),
+            &app.admin,
+            json!({"title": "Matrix change", "owner_id": owner, "due_on": "2099-01-01"}),
+        )
+        .await);
+    let steps: &[&str] = match status {
+        "draft" => &[],
+        "in_review" => &["submit"],
+        "signed" => &["submit", "sign-off"],
+        "agreed" => &["submit", "sign-off", "approve"],
+        other => panic!("no such status {other}"),
+    };
+    for step in steps {
+        let token = if *step == "sign-off" {
+            signer.expect("a stakeholder of s signs off")
+        } else {
+            &app.admin
+        };
+        let (code, body) = app
+            .post(&format!("/api/v1/improvement-plans/{plan}/{step}"), token, Value::Null)
+            .await;
+        assert_eq!(code, 200, "{step} {plan}: {body}");
+    }
+    (plan, change)
 }
 
 /// A fresh complaint of segment `s`, taken through its life cycle up to `status`.
@@ -700,6 +775,51 @@ async fn request(app: &TestApp, fx: &Fixture, route: &str) -> Req {
             ),
         ),
         "GET /api/v1/reports/service" => Req::get("/api/v1/reports/service"),
+        "GET /api/v1/improvement-plans" => Req::get("/api/v1/improvement-plans"),
+        "POST /api/v1/improvement-plans" => Req::post(
+            "/api/v1/improvement-plans",
+            json!({"title": format!("Plan {n}"), "service_area_id": 8, "segment_ids": [s]}),
+        ),
+        "GET /api/v1/improvement-plans/{id}" => Req::get(format!("/api/v1/improvement-plans/{}", fx.plan)),
+        "PATCH /api/v1/improvement-plans/{id}" => Req::patch(
+            format!("/api/v1/improvement-plans/{}", fx.plan),
+            json!({"summary": format!("summary {n}")}),
+        ),
+        "DELETE /api/v1/improvement-plans/{id}" => {
+            let (fresh, _) = plan_in(app, s, fx.user, "draft", None).await;
+            Req::delete(format!("/api/v1/improvement-plans/{fresh}"))
+        }
+        "POST /api/v1/improvement-plans/{id}/changes" => {
+            let (fresh, _) = plan_in(app, s, fx.user, "draft", None).await;
+            Req::post(
+                format!("/api/v1/improvement-plans/{fresh}/changes"),
+                json!({"title": format!("Change {n}"), "owner_id": fx.user, "due_on": "2099-01-01"}),
+            )
+        }
+        "PATCH /api/v1/improvement-plans/{id}/changes/{change_id}" => Req::patch(
+            format!("/api/v1/improvement-plans/{}/changes/{}", fx.plan, fx.plan_change),
+            json!({"resources": format!("resources {n}")}),
+        ),
+        "DELETE /api/v1/improvement-plans/{id}/changes/{change_id}" => {
+            let (fresh, change) = plan_in(app, s, fx.user, "draft", None).await;
+            Req::delete(format!("/api/v1/improvement-plans/{fresh}/changes/{change}"))
+        }
+        "POST /api/v1/improvement-plans/{id}/submit" => {
+            let (fresh, _) = plan_in(app, s, fx.user, "draft", None).await;
+            Req::post_empty(format!("/api/v1/improvement-plans/{fresh}/submit"))
+        }
+        "POST /api/v1/improvement-plans/{id}/sign-off" => {
+            let (fresh, _) = plan_in(app, s, fx.user, "in_review", None).await;
+            Req::post_empty(format!("/api/v1/improvement-plans/{fresh}/sign-off"))
+        }
+        "POST /api/v1/improvement-plans/{id}/approve" => {
+            let (fresh, _) = plan_in(app, s, fx.user, "signed", fx.token(Who::Stakeholder)).await;
+            Req::post_empty(format!("/api/v1/improvement-plans/{fresh}/approve"))
+        }
+        "POST /api/v1/improvement-plans/{id}/close" => {
+            let (fresh, _) = plan_in(app, s, fx.user, "agreed", fx.token(Who::Stakeholder)).await;
+            Req::post_empty(format!("/api/v1/improvement-plans/{fresh}/close"))
+        }
         other => panic!("the matrix has a row for {other} but no request for it"),
     }
 }

@@ -73,6 +73,21 @@ fn table() -> Vec<Row> {
         row("POST /surveys", WRITES),
         row("GET /surveys/{id}", SIGNED_IN),
         row("POST /surveys/{id}/answers", WRITES),
+        // Improvement plans: everyone reads (stakeholders: plans naming their segments);
+        // leadership and admins draft and steer them; the named segments' stakeholders sign off.
+        row("GET /improvement-plans", SIGNED_IN),
+        row("POST /improvement-plans", SLA_MANAGERS),
+        row("GET /improvement-plans/{id}", SIGNED_IN),
+        row("POST /improvement-plans/{id}/changes", SLA_MANAGERS),
+        row("POST /improvement-plans/{id}/changes/{change_id}", SLA_MANAGERS),
+        rowv("POST /improvement-plans/{id}/{action}", "submit", SLA_MANAGERS),
+        rowv(
+            "POST /improvement-plans/{id}/{action}",
+            "sign-off",
+            [303, 403, 403, 403, 303],
+        ),
+        rowv("POST /improvement-plans/{id}/{action}", "approve", SLA_MANAGERS),
+        rowv("POST /improvement-plans/{id}/{action}", "close", SLA_MANAGERS),
         row("GET /dashboard", STAFF_READ),
         row("POST /assessments", SLA_MANAGERS),
         row("POST /sla", SLA_MANAGERS),
@@ -203,6 +218,48 @@ async fn sla_in(app: &TestApp, s: i64, status: &str) -> i64 {
         assert_eq!(code, 200);
     }
     sla
+}
+
+/// A fresh improvement plan of segment `s` with one change, taken through its lifecycle up to
+/// `status` (`signed`/`agreed`: signed off by `signer`). Answers the plan and its change.
+async fn plan_in(app: &TestApp, s: i64, owner: i64, status: &str, signer: Option<&str>) -> (i64, i64) {
+    let plan = id(&app
+        .create(
+            "/api/v1/improvement-plans",
+            &app.admin,
+            json!({"title": "Page plan", "service_area_id": 8, "segment_ids": [s]}),
+        )
+        .await);
+    let change = id(&app
+        .create(
+            &format!("/api/v1/improvement-plans/{plan}/changes"),
+            &app.admin,
+            json!({"title": "Page change", "owner_id": owner, "due_on": "2099-01-01"}),
+        )
+        .await);
+    let steps: &[&str] = match status {
+        "draft" => &[],
+        "in_review" => &["submit"],
+        "signed" => &["submit", "sign-off"],
+        "agreed" => &["submit", "sign-off", "approve"],
+        other => panic!("no such status {other}"),
+    };
+    for step in steps {
+        let token = if *step == "sign-off" {
+            signer.expect("a stakeholder of s")
+        } else {
+            &app.admin
+        };
+        let (code, body) = app
+            .post(
+                &format!("/api/v1/improvement-plans/{plan}/{step}"),
+                token,
+                serde_json::Value::Null,
+            )
+            .await;
+        assert_eq!(code, 200, "{step} {plan}: {body}");
+    }
+    (plan, change)
 }
 
 /// The request a row sends, with fresh objects where a success would use one up.
@@ -358,6 +415,47 @@ async fn request(app: &TestApp, fx: &Fixture, route: &str, variant: &str) -> Pag
             form: Vec::new(),
             file: Some(format!("respondent,segment,score\npage-{n},Finance,4\n")),
         },
+        "GET /improvement-plans" => PageReq::get("/improvement-plans"),
+        "POST /improvement-plans" => PageReq::post(
+            "/improvement-plans",
+            &[
+                ("title", format!("Page plan {n}")),
+                ("service_area_id", "8".into()),
+                ("segment_ids", s.to_string()),
+            ],
+        ),
+        "GET /improvement-plans/{id}" => {
+            let (plan, _) = plan_in(app, s, fx.user, "draft", None).await;
+            PageReq::get(format!("/improvement-plans/{plan}"))
+        }
+        "POST /improvement-plans/{id}/changes" => {
+            let (plan, _) = plan_in(app, s, fx.user, "draft", None).await;
+            PageReq::post(
+                format!("/improvement-plans/{plan}/changes"),
+                &[
+                    ("title", format!("Change {n}")),
+                    ("owner_id", fx.user.to_string()),
+                    ("due_on", "2099-02-01".into()),
+                ],
+            )
+        }
+        "POST /improvement-plans/{id}/changes/{change_id}" => {
+            let (plan, change) = plan_in(app, s, fx.user, "draft", None).await;
+            PageReq::post(
+                format!("/improvement-plans/{plan}/changes/{change}"),
+                &[("status", "in_progress".into()), ("done_on", String::new())],
+            )
+        }
+        "POST /improvement-plans/{id}/{action}" => {
+            let status = match variant {
+                "submit" => "draft",
+                "sign-off" => "in_review",
+                "approve" => "signed",
+                _ => "agreed",
+            };
+            let (plan, _) = plan_in(app, s, fx.user, status, fx.token(Who::Stakeholder)).await;
+            PageReq::post(format!("/improvement-plans/{plan}/{variant}"), &[])
+        }
         "GET /dashboard" => PageReq::get("/dashboard"),
         "POST /assessments" => PageReq::post(
             "/assessments",
