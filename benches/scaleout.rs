@@ -29,21 +29,21 @@ fn knob(name: &str, default: u64) -> u64 {
 }
 
 /// Requests per second and p99 latency (ms) of `wrk` against `url`.
-fn wrk(url: &str, token: &str, secs: u64, connections: u64) -> (f64, f64) {
-    let out = Command::new("wrk")
-        .args([
-            "--latency",
-            "-t",
-            "2",
-            "-c",
-            &connections.to_string(),
-            "-d",
-            &format!("{secs}s"),
-        ])
-        .args(["-H", &format!("Authorization: Bearer {token}")])
-        .arg(url)
-        .output()
-        .expect("run wrk (apt-get install wrk)");
+fn wrk(url: &str, token: Option<&str>, secs: u64, connections: u64) -> (f64, f64) {
+    let mut command = Command::new("wrk");
+    command.args([
+        "--latency",
+        "-t",
+        "2",
+        "-c",
+        &connections.to_string(),
+        "-d",
+        &format!("{secs}s"),
+    ]);
+    if let Some(token) = token {
+        command.args(["-H", &format!("Authorization: Bearer {token}")]);
+    }
+    let out = command.arg(url).output().expect("run wrk (apt-get install wrk)");
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(out.status.success(), "wrk failed: {text}");
     let field = |prefix: &str| -> String {
@@ -126,11 +126,21 @@ fn main() {
 
     let direct_url = format!("http://127.0.0.1:{}{path}", cluster.ports[0]);
     let proxied_url = format!("http://127.0.0.1:{frontend}{path}");
-    // Warm both paths (connections, prepared statements) before measuring.
-    wrk(&direct_url, &admin, 2, connections);
-    wrk(&proxied_url, &admin, 2, connections);
-    let (direct, direct_p99) = wrk(&direct_url, &admin, secs, connections);
-    let (proxied, proxied_p99) = wrk(&proxied_url, &admin, secs, connections);
+    let health_url = format!("http://127.0.0.1:{}/health", cluster.ports[0]);
+    // Warm every path (connections, prepared statements) before measuring.
+    for url in [&direct_url, &proxied_url] {
+        wrk(url, Some(&admin), 2, connections);
+    }
+    wrk(&health_url, None, 2, connections);
+    let (direct, direct_p99) = wrk(&direct_url, Some(&admin), secs, connections);
+    let (proxied, proxied_p99) = wrk(&proxied_url, Some(&admin), secs, connections);
+    let (health, health_p99) = wrk(&health_url, None, secs, connections);
+    // The same instance's /health: the authenticated read's cost on PostgreSQL (issue #16's row;
+    // `cargo bench --bench floor` gives it on SQLite).
+    println!(
+        "| `GET {path}` with a bearer token, one instance on PostgreSQL (wrk, {secs} s, {connections} connections) | {direct:.0} req/s, p99 {direct_p99:.2} ms | `GET /health` of the same instance: {health:.0} req/s, p99 {health_p99:.2} ms | {:.2} | ≥ 0.5 | |",
+        direct / health
+    );
     println!(
         "| `GET {path}` with a bearer token, through HAProxy to {INSTANCES} instances on one PostgreSQL (wrk, {secs} s, {connections} connections) | {proxied:.0} req/s, p99 {proxied_p99:.2} ms | one instance directly: {direct:.0} req/s, p99 {direct_p99:.2} ms | {:.2} | report (one machine: the proxy's cost, not a scaling claim) | |",
         proxied / direct

@@ -60,6 +60,10 @@ pub async fn spawn_app_from(settings: Settings, dir: TempDir, pg: Option<PgDatab
         admin: String::new(),
         client: awc::Client::builder()
             .timeout(std::time::Duration::from_secs(60))
+            // The server closes an idle connection after 5 s (actix's default keep-alive); a
+            // pooled one reused at that moment fails with `Disconnected` on a loaded machine.
+            // Retiring idle connections after 1 s keeps the client clear of that race.
+            .connector(awc::Connector::new().conn_keep_alive(std::time::Duration::from_secs(1)))
             .finish(),
         server,
         _dir: dir,
