@@ -122,6 +122,14 @@ policies! {
     ManageServiceLevels => [Admin, Leadership];
     /// Uploading the service desk's ticket export.
     ImportTickets => [Admin, Leadership, Facilitator];
+    /// Root-cause (fishbone) analyses and their causes; stakeholders read those of their
+    /// segments and those without a segment.
+    ManageRootCauses => [Admin, Leadership, Facilitator];
+    /// Condition-of-Satisfaction commitments: recording, checkpoints, closing.
+    ManageCoscom => [Admin, Leadership, Facilitator];
+    /// Commenting on a COScom: staff, and stakeholders of its segment (the operation narrows
+    /// them).
+    CommentCoscom => [Admin, Leadership, Facilitator, Stakeholder];
 }
 
 #[cfg(test)]

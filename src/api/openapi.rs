@@ -126,6 +126,21 @@ pub const SPEC_PATH: &str = "/api/v1/openapi.json";
         service_levels::correct_measurement,
         service_levels::attainment,
         service_levels::service_report,
+        root_causes::list,
+        root_causes::create,
+        root_causes::get,
+        root_causes::update,
+        root_causes::delete,
+        root_causes::add_cause,
+        root_causes::update_cause,
+        root_causes::delete_cause,
+        root_causes::fishbone,
+        coscom::list,
+        coscom::create,
+        coscom::get,
+        coscom::add_checkpoint,
+        coscom::add_comment,
+        coscom::close,
     ),
     components(schemas(
         ErrorBody,
@@ -155,6 +170,8 @@ pub const SPEC_PATH: &str = "/api/v1/openapi.json";
         (name = "complaints", description = "The complaint log: references, owners, acknowledgement and resolution, statistics"),
         (name = "satisfaction", description = "Satisfaction surveys (transaction and overall), their answers, results and the scorecard"),
         (name = "service-levels", description = "Calendars, service targets, ticket imports, reported figures and attainment"),
+        (name = "root-causes", description = "Root-cause (fishbone) analyses: causes by category, verified root causes, links to complaints, targets and requirements"),
+        (name = "coscom", description = "Condition-of-Satisfaction commitments: a project's conditions, checkpoints, comments and close"),
     )
 )]
 pub struct ApiDoc;

@@ -4,10 +4,12 @@
 pub mod assessments;
 pub mod audit;
 pub mod complaints;
+pub mod coscom;
 pub mod findings;
 pub mod login_failures;
 pub mod requirements;
 pub mod responses;
+pub mod root_causes;
 pub mod satisfaction;
 pub mod schema;
 pub mod segments;
