@@ -205,6 +205,32 @@ fn table() -> Vec<Row> {
         rowv("GET /api/v1/reports/service", "period=2026-03&format=md", SIGNED_IN),
         rowv("GET /api/v1/reports/service", "period=2026-03&format=html", SIGNED_IN),
         rowv("GET /api/v1/reports/service", "segment_id={s}", SIGNED_IN),
+        // Root-cause analyses: written by admins, leadership and facilitators; read by
+        // stakeholders of their segment.
+        row("GET /api/v1/root-causes", SIGNED_IN),
+        rowv("GET /api/v1/root-causes", "segment_id={s}", SIGNED_IN),
+        row("POST /api/v1/root-causes", [401, 201, 201, 201, 403]),
+        row("GET /api/v1/root-causes/{id}", SIGNED_IN),
+        row("PATCH /api/v1/root-causes/{id}", [401, 200, 200, 200, 403]),
+        row("DELETE /api/v1/root-causes/{id}", [401, 204, 204, 204, 403]),
+        row("POST /api/v1/root-causes/{id}/causes", [401, 201, 201, 201, 403]),
+        row(
+            "PATCH /api/v1/root-causes/{id}/causes/{cause_id}",
+            [401, 200, 200, 200, 403],
+        ),
+        row(
+            "DELETE /api/v1/root-causes/{id}/causes/{cause_id}",
+            [401, 204, 204, 204, 403],
+        ),
+        row("GET /api/v1/root-causes/{id}/fishbone.svg", SIGNED_IN),
+        // COScom: written by staff; the segment's stakeholders read and comment.
+        row("GET /api/v1/coscom", SIGNED_IN),
+        rowv("GET /api/v1/coscom", "segment_id={s}&status=open", SIGNED_IN),
+        row("POST /api/v1/coscom", [401, 201, 201, 201, 403]),
+        row("GET /api/v1/coscom/{id}", SIGNED_IN),
+        row("POST /api/v1/coscom/{id}/checkpoints", [401, 201, 201, 201, 403]),
+        row("POST /api/v1/coscom/{id}/comments", [401, 201, 201, 201, 201]),
+        row("POST /api/v1/coscom/{id}/close", [401, 200, 200, 200, 403]),
     ]
 }
 
@@ -227,6 +253,10 @@ struct Fixture {
     calendar: i64,
     target: i64,
     reported: i64,
+    root_cause: i64,
+    cause: i64,
+    coscom: i64,
+    condition: i64,
     user: i64,
     login_email: String,
     tokens: Vec<(Who, Option<String>)>,
@@ -311,6 +341,18 @@ async fn fixture(app: &TestApp) -> Fixture {
         json!({"period": "2026-01", "value": 4}),
     )
     .await;
+    let root_cause = root_cause_in(app, s).await;
+    let cause = cause_in(app, root_cause).await;
+    let coscom = id(&app
+        .create(
+            "/api/v1/coscom",
+            &app.admin,
+            json!({"project": "Matrix project", "segment_id": s, "starts_on": "2026-01-01", "conditions": [{"text": "It works"}]}),
+        )
+        .await);
+    let condition = app.get(&format!("/api/v1/coscom/{coscom}"), &app.admin).await.1["conditions"][0]["id"]
+        .as_i64()
+        .expect("condition id");
     let (_, user) = app.user("facilitator", &[]).await;
     let login_email = "matrix-login@example.test".to_owned();
     app.create(
@@ -346,6 +388,10 @@ async fn fixture(app: &TestApp) -> Fixture {
         calendar,
         target,
         reported,
+        root_cause,
+        cause,
+        coscom,
+        condition,
         user,
         login_email,
         tokens,
@@ -371,6 +417,28 @@ async fn sla_in(app: &TestApp, s: i64, status: &str) -> i64 {
         assert_eq!(code, 200, "{step} {sla}: {body}");
     }
     sla
+}
+
+/// A fresh root-cause analysis of segment `s`.
+async fn root_cause_in(app: &TestApp, s: i64) -> i64 {
+    id(&app
+        .create(
+            "/api/v1/root-causes",
+            &app.admin,
+            json!({"problem": "Matrix problem", "segment_id": s, "category_set": "4S"}),
+        )
+        .await)
+}
+
+/// A fresh cause of analysis `rc`.
+async fn cause_in(app: &TestApp, rc: i64) -> i64 {
+    id(&app
+        .create(
+            &format!("/api/v1/root-causes/{rc}/causes"),
+            &app.admin,
+            json!({"category": "Systems", "text": "Matrix cause"}),
+        )
+        .await)
 }
 
 /// A fresh complaint of segment `s`, taken through its life cycle up to `status`.
@@ -700,6 +768,59 @@ async fn request(app: &TestApp, fx: &Fixture, route: &str) -> Req {
             ),
         ),
         "GET /api/v1/reports/service" => Req::get("/api/v1/reports/service"),
+        "GET /api/v1/root-causes" => Req::get("/api/v1/root-causes"),
+        "POST /api/v1/root-causes" => Req::post(
+            "/api/v1/root-causes",
+            json!({"problem": format!("problem {n}"), "segment_id": s, "category_set": "6M"}),
+        ),
+        "GET /api/v1/root-causes/{id}" => Req::get(format!("/api/v1/root-causes/{}", fx.root_cause)),
+        "PATCH /api/v1/root-causes/{id}" => Req::patch(
+            format!("/api/v1/root-causes/{}", fx.root_cause),
+            json!({"problem": format!("problem {n}")}),
+        ),
+        "DELETE /api/v1/root-causes/{id}" => {
+            let fresh = root_cause_in(app, s).await;
+            Req::delete(format!("/api/v1/root-causes/{fresh}"))
+        }
+        "POST /api/v1/root-causes/{id}/causes" => Req::post(
+            format!("/api/v1/root-causes/{}/causes", fx.root_cause),
+            json!({"category": "Skills", "text": format!("cause {n}"), "parent_id": null}),
+        ),
+        "PATCH /api/v1/root-causes/{id}/causes/{cause_id}" => Req::patch(
+            format!("/api/v1/root-causes/{}/causes/{}", fx.root_cause, fx.cause),
+            json!({"votes": n, "verified": true}),
+        ),
+        "DELETE /api/v1/root-causes/{id}/causes/{cause_id}" => {
+            let fresh = cause_in(app, fx.root_cause).await;
+            Req::delete(format!("/api/v1/root-causes/{}/causes/{fresh}", fx.root_cause))
+        }
+        "GET /api/v1/root-causes/{id}/fishbone.svg" => {
+            Req::get(format!("/api/v1/root-causes/{}/fishbone.svg", fx.root_cause))
+        }
+        "GET /api/v1/coscom" => Req::get("/api/v1/coscom"),
+        "POST /api/v1/coscom" => Req::post(
+            "/api/v1/coscom",
+            json!({"project": format!("project {n}"), "segment_id": s, "starts_on": "2026-01-01", "conditions": [{"text": "x"}]}),
+        ),
+        "GET /api/v1/coscom/{id}" => Req::get(format!("/api/v1/coscom/{}", fx.coscom)),
+        "POST /api/v1/coscom/{id}/checkpoints" => Req::post(
+            format!("/api/v1/coscom/{}/checkpoints", fx.coscom),
+            json!({"on": "2026-02-01", "ratings": [{"condition_id": fx.condition, "rating": "off_track"}], "actions": format!("action {n}")}),
+        ),
+        "POST /api/v1/coscom/{id}/comments" => Req::post(
+            format!("/api/v1/coscom/{}/comments", fx.coscom),
+            json!({"text": format!("comment {n}")}),
+        ),
+        "POST /api/v1/coscom/{id}/close" => {
+            let fresh = id(&app
+                .create(
+                    "/api/v1/coscom",
+                    admin,
+                    json!({"project": format!("closing {n}"), "segment_id": s, "starts_on": "2026-01-01", "conditions": [{"text": "x"}]}),
+                )
+                .await);
+            Req::post_empty(format!("/api/v1/coscom/{fresh}/close"))
+        }
         other => panic!("the matrix has a row for {other} but no request for it"),
     }
 }
@@ -887,6 +1008,8 @@ async fn refusals_come_before_the_input_is_judged() {
         (Req::patch("/api/v1/service-areas/1", bad.clone()), "facilitator", 403),
         (Req::post("/api/v1/assessments", bad.clone()), "facilitator", 403),
         (Req::post("/api/v1/sla-drafts", bad.clone()), "stakeholder", 403),
+        (Req::post("/api/v1/root-causes", bad.clone()), "stakeholder", 403),
+        (Req::post("/api/v1/coscom", bad.clone()), "stakeholder", 403),
         (
             Req::patch(format!("/api/v1/sla-drafts/{sla}"), bad.clone()),
             "facilitator",
