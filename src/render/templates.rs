@@ -58,6 +58,13 @@ const HTML: &[(&str, &str)] = &[
     ),
     ("surveys", include_str!("../../templates/pages/surveys.html.hbs")),
     ("survey", include_str!("../../templates/pages/survey.html.hbs")),
+    (
+        "root_causes",
+        include_str!("../../templates/pages/root_causes.html.hbs"),
+    ),
+    ("root_cause", include_str!("../../templates/pages/root_cause.html.hbs")),
+    ("coscoms", include_str!("../../templates/pages/coscoms.html.hbs")),
+    ("coscom", include_str!("../../templates/pages/coscom.html.hbs")),
 ];
 /// Shared pieces of the HTML templates.
 const PARTIALS: &[(&str, &str)] = &[

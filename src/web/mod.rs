@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod complaints;
+pub mod coscom;
 pub mod docs;
 pub mod forms;
 pub mod imports;
@@ -12,6 +13,7 @@ pub mod kano;
 pub mod leadership;
 pub mod paging;
 pub mod requirements;
+pub mod root_causes;
 pub mod sessions;
 pub mod sign_in;
 pub mod stakeholder;
@@ -85,6 +87,17 @@ pages! {
     post "/surveys" => surveys::create;
     get "/surveys/{id}" => surveys::survey;
     post "/surveys/{id}/answers" => surveys::upload_answers;
+    get "/root-causes" => root_causes::list;
+    post "/root-causes" => root_causes::create;
+    get "/root-causes/{id}" => root_causes::page;
+    post "/root-causes/{id}/causes" => root_causes::add_cause;
+    post "/root-causes/{id}/causes/{cause_id}/verify" => root_causes::verify;
+    get "/coscom" => coscom::list;
+    post "/coscom" => coscom::create;
+    get "/coscom/{id}" => coscom::page;
+    post "/coscom/{id}/checkpoints" => coscom::checkpoint;
+    post "/coscom/{id}/comments" => coscom::comment;
+    post "/coscom/{id}/close" => coscom::close;
 }
 
 async fn stylesheet() -> HttpResponse {
@@ -253,6 +266,8 @@ pub fn frame(req: &HttpRequest, caller: &Caller, title: impl Into<String>) -> Fr
             links.push(("/requirements".into(), "Requirements"));
             links.push(("/complaints".into(), "Complaints"));
             links.push(("/surveys".into(), "Surveys"));
+            links.push(("/root-causes".into(), "Root causes"));
+            links.push(("/coscom".into(), "COScom"));
         }
         Role::Leadership => {
             links.push(("/dashboard".into(), "Gap report"));
@@ -264,6 +279,8 @@ pub fn frame(req: &HttpRequest, caller: &Caller, title: impl Into<String>) -> Fr
             links.push(("/complaints".into(), "Complaints"));
             links.push(("/complaints/stats".into(), "Complaint statistics"));
             links.push(("/surveys".into(), "Satisfaction"));
+            links.push(("/root-causes".into(), "Root causes"));
+            links.push(("/coscom".into(), "COScom"));
         }
         Role::Facilitator => {
             links.push(("/sessions".into(), "Sessions"));
@@ -275,6 +292,8 @@ pub fn frame(req: &HttpRequest, caller: &Caller, title: impl Into<String>) -> Fr
             links.push(("/dashboard".into(), "Gap report"));
             links.push(("/complaints".into(), "Complaints"));
             links.push(("/surveys".into(), "Surveys"));
+            links.push(("/root-causes".into(), "Root causes"));
+            links.push(("/coscom".into(), "COScom"));
         }
         Role::Stakeholder => {
             for id in &caller.segment_ids {
@@ -282,6 +301,8 @@ pub fn frame(req: &HttpRequest, caller: &Caller, title: impl Into<String>) -> Fr
             }
             links.push(("/complaints".into(), "Report a problem"));
             links.push(("/surveys".into(), "Satisfaction"));
+            links.push(("/root-causes".into(), "Root causes"));
+            links.push(("/coscom".into(), "Project commitments"));
         }
     }
     let notice = req
