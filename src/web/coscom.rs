@@ -136,9 +136,19 @@ pub async fn create(req: HttpRequest, caller: Option<Caller>, state: web::Data<A
     list_page(&req, &caller, &state, None, form, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
+/// One condition's line of the checkpoint form, with what was entered (after a refusal).
+#[derive(Serialize)]
+struct RatingLine {
+    id: i32,
+    text: String,
+    selected: String,
+    note: String,
+}
+
 #[derive(Serialize)]
 struct CoscomPage {
     coscom: CoscomView,
+    rating_lines: Vec<RatingLine>,
     open: bool,
     ratings: Vec<&'static str>,
     /// Transaction surveys asking the segment, to close with.
@@ -160,7 +170,19 @@ async fn coscom_page(req: &HttpRequest, caller: &Caller, state: &AppState, id: i
     } else {
         Vec::new()
     };
+    let value = |k: String| form.values.get(&k).cloned().unwrap_or_default();
+    let rating_lines = coscom
+        .conditions
+        .iter()
+        .map(|c| RatingLine {
+            id: c.id,
+            text: c.text.clone(),
+            selected: value(format!("rating_{}", c.id)),
+            note: value(format!("note_{}", c.id)),
+        })
+        .collect();
     let data = CoscomPage {
+        rating_lines,
         open: coscom.status == CoscomStatus::Open,
         ratings: Rating::ALL.iter().map(|r| r.as_str()).collect(),
         surveys,
