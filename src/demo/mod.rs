@@ -3,6 +3,7 @@
 //! database without segments.
 
 pub mod data;
+pub mod improvement;
 pub mod voc;
 
 use std::collections::HashMap;
@@ -34,6 +35,8 @@ pub struct DemoSummary {
     pub complaints: usize,
     pub satisfaction_surveys: usize,
     pub satisfaction_answers: usize,
+    pub root_causes: usize,
+    pub coscoms: usize,
     /// (e-mail, role, segment, password)
     pub users: Vec<(String, Role, Option<String>, String)>,
 }
@@ -238,6 +241,8 @@ pub fn load(db: &Db) -> Result<DemoSummary, AppError> {
                 &ids,
             )?;
         }
+        let facilitator = users::find_by_email(c, "facilitator@northfield.example")?.map(|u| (u.id, u.email));
+        let loop_summary = improvement::load(c, &segment_ids, &requirement_ids, &areas, facilitator)?;
         audit::record(
             c,
             &crate::access::Caller::system("kanogap demo"),
@@ -256,6 +261,8 @@ pub fn load(db: &Db) -> Result<DemoSummary, AppError> {
             complaints: voc.complaints,
             satisfaction_surveys: voc.surveys,
             satisfaction_answers: voc.survey_answers,
+            root_causes: loop_summary.root_causes,
+            coscoms: loop_summary.coscoms,
             users: people
                 .iter()
                 .map(|(e, r, s, pw, _)| (e.clone(), *r, s.clone(), pw.clone()))
