@@ -64,7 +64,9 @@ pub async fn add_checkpoint(
     id: web::Path<i32>,
     ValidJson(body): ValidJson<CreateCheckpoint>,
 ) -> Result<HttpResponse, AppError> {
-    Ok(created(&coscom::add_checkpoint(&state, &caller, id.into_inner(), body).await?))
+    Ok(created(
+        &coscom::add_checkpoint(&state, &caller, id.into_inner(), body).await?,
+    ))
 }
 
 /// Staff, and the stakeholders of the commitment's segment.
@@ -77,7 +79,9 @@ pub async fn add_comment(
     id: web::Path<i32>,
     ValidJson(body): ValidJson<CreateComment>,
 ) -> Result<HttpResponse, AppError> {
-    Ok(created(&coscom::add_comment(&state, &caller, id.into_inner(), body).await?))
+    Ok(created(
+        &coscom::add_comment(&state, &caller, id.into_inner(), body).await?,
+    ))
 }
 
 /// Closes the commitment, optionally with the transaction survey that asked the users.

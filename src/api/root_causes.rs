@@ -90,7 +90,9 @@ pub async fn add_cause(
     id: web::Path<i32>,
     ValidJson(body): ValidJson<CreateCause>,
 ) -> Result<HttpResponse, AppError> {
-    Ok(created(&root_causes::add_cause(&state, &caller, id.into_inner(), body).await?))
+    Ok(created(
+        &root_causes::add_cause(&state, &caller, id.into_inner(), body).await?,
+    ))
 }
 
 #[utoipa::path(patch, path = "/api/v1/root-causes/{id}/causes/{cause_id}", tag = "root-causes",
@@ -124,7 +126,13 @@ pub async fn delete_cause(
 /// as ribs, verified root causes bold and red with a marker.
 #[utoipa::path(get, path = "/api/v1/root-causes/{id}/fishbone.svg", tag = "root-causes", params(("id" = i32, Path, description = "Analysis id")),
     responses((status = 200, description = "The fishbone diagram as SVG", content_type = "image/svg+xml", body = String)))]
-pub async fn fishbone(caller: Caller, state: web::Data<AppState>, id: web::Path<i32>) -> Result<HttpResponse, AppError> {
+pub async fn fishbone(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
     let svg = root_causes::fishbone(&state, &caller, id.into_inner()).await?;
-    Ok(HttpResponse::Ok().content_type("image/svg+xml; charset=utf-8").body(svg))
+    Ok(HttpResponse::Ok()
+        .content_type("image/svg+xml; charset=utf-8")
+        .body(svg))
 }

@@ -108,7 +108,12 @@ fn visible(scope: &Scope, f: &CoscomFilter) -> coscoms::BoxedQuery<'static, Mult
 }
 
 /// Latest start first.
-pub fn list(conn: &mut DbConnection, scope: &Scope, f: &CoscomFilter, page: Page) -> QueryResult<(Vec<CoscomRow>, i64)> {
+pub fn list(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    f: &CoscomFilter,
+    page: Page,
+) -> QueryResult<(Vec<CoscomRow>, i64)> {
     let items = visible(scope, f)
         .order((coscoms::starts_on.desc(), coscoms::id.desc()))
         .limit(page.limit)

@@ -26,7 +26,14 @@ fn day(s: &str) -> NaiveDate {
 }
 
 /// (category, text, evidence, parent index in this list, verified, votes)
-type CauseSpec = (&'static str, &'static str, Option<&'static str>, Option<usize>, bool, i32);
+type CauseSpec = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<usize>,
+    bool,
+    i32,
+);
 
 fn analysis(
     c: &mut DbConnection,
@@ -124,8 +131,22 @@ pub fn load(
                 true,
                 6,
             ),
-            ("Systems", "The board polls the queue only every 15 minutes", None, Some(0), false, 2),
-            ("Skills", "New staff not trained on the call-back script", None, None, false, 3),
+            (
+                "Systems",
+                "The board polls the queue only every 15 minutes",
+                None,
+                Some(0),
+                false,
+                2,
+            ),
+            (
+                "Skills",
+                "New staff not trained on the call-back script",
+                None,
+                None,
+                false,
+                3,
+            ),
             (
                 "Surroundings",
                 "Two people on the Friday afternoon rota for four lines",
@@ -134,7 +155,14 @@ pub fn load(
                 false,
                 4,
             ),
-            ("Suppliers", "The telephony vendor exports the queue nightly only", None, None, false, 1),
+            (
+                "Suppliers",
+                "The telephony vendor exports the queue nightly only",
+                None,
+                None,
+                false,
+                1,
+            ),
         ],
     )?;
     analysis(
@@ -161,9 +189,30 @@ pub fn load(
                 7,
             ),
             ("Methods", "No load test before the end of term", None, None, false, 4),
-            ("Methods", "The release checklist has no peak-load step", None, Some(1), false, 2),
-            ("Measurements", "No alert on the length of the upload queue", None, None, false, 3),
-            ("People", "The change freeze was not announced to faculty", None, None, false, 1),
+            (
+                "Methods",
+                "The release checklist has no peak-load step",
+                None,
+                Some(1),
+                false,
+                2,
+            ),
+            (
+                "Measurements",
+                "No alert on the length of the upload queue",
+                None,
+                None,
+                false,
+                3,
+            ),
+            (
+                "People",
+                "The change freeze was not announced to faculty",
+                None,
+                None,
+                false,
+                1,
+            ),
         ],
     )?;
 
@@ -188,7 +237,10 @@ pub fn load(
                 "No expense claim lost in the migration".into(),
                 Some("zero lost claims in the weekly reconciliation".into()),
             ),
-            ("Month-end close not delayed".into(), Some("close done by working day 3".into())),
+            (
+                "Month-end close not delayed".into(),
+                Some("close done by working day 3".into()),
+            ),
         ],
     )?;
     let conditions: Vec<i32> = coscom::conditions(c, &[id])?.into_iter().map(|r| r.id).collect();

@@ -14,7 +14,7 @@ use super::root_causes::refused;
 use super::{not_blank, text, validate, Context, Listing};
 use crate::access::{Caller, CommentCoscom, ManageCoscom};
 use crate::db::audit::record_object;
-use crate::db::coscom::{self as db, CheckpointRow, CoscomFilter, CoscomRow, CommentRow, NewCoscom};
+use crate::db::coscom::{self as db, CheckpointRow, CommentRow, CoscomFilter, CoscomRow, NewCoscom};
 use crate::db::schema::{segments as segments_table, users as users_table};
 use crate::db::{require_reference, satisfaction, DbConnection, Page, Scope};
 use crate::domain::improvement::{check_checkpoint, Rating};
@@ -176,11 +176,14 @@ fn checkpoint_views(conn: &mut DbConnection, rows: Vec<CheckpointRow>) -> Result
     let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
     let mut by_checkpoint: HashMap<i32, Vec<CheckpointRating>> = HashMap::new();
     for r in db::ratings(conn, &ids)? {
-        by_checkpoint.entry(r.checkpoint_id).or_default().push(CheckpointRating {
-            condition_id: r.condition_id,
-            rating: rating_of(&r.rating)?,
-            note: r.note,
-        });
+        by_checkpoint
+            .entry(r.checkpoint_id)
+            .or_default()
+            .push(CheckpointRating {
+                condition_id: r.condition_id,
+                rating: rating_of(&r.rating)?,
+                note: r.note,
+            });
     }
     Ok(rows
         .into_iter()
@@ -402,7 +405,12 @@ pub async fn add_checkpoint(
 }
 
 /// Staff and the stakeholders of the commitment's segment comment (201).
-pub async fn add_comment(ctx: &Context, caller: &Caller, id: i32, input: CreateComment) -> Result<CommentRow, AppError> {
+pub async fn add_comment(
+    ctx: &Context,
+    caller: &Caller,
+    id: i32,
+    input: CreateComment,
+) -> Result<CommentRow, AppError> {
     caller.authorize::<CommentCoscom>()?;
     validate(&input)?;
     let scope = caller.scope();
@@ -439,7 +447,10 @@ pub async fn close(ctx: &Context, caller: &Caller, id: i32, input: CloseCoscom) 
                     other => other,
                 })?;
                 if survey.kind != SurveyKind::Transaction.as_str() {
-                    return Err(AppError::field("survey_id", "a COScom closes with a transaction survey"));
+                    return Err(AppError::field(
+                        "survey_id",
+                        "a COScom closes with a transaction survey",
+                    ));
                 }
             }
             db::close(c, id, input.survey_id)?;

@@ -269,7 +269,9 @@ fn view(conn: &mut DbConnection, id: i32, scope: &Scope) -> Result<RootCauseView
 /// targets (a target without a segment serves them all).
 fn check_links(conn: &mut DbConnection, segment_id: Option<i32>, links: &Links) -> Result<(), AppError> {
     let list = |ids: &[i32]| ids.iter().map(i32::to_string).collect::<Vec<_>>().join(", ");
-    let complaints: HashMap<i32, i32> = db::complaint_segments(conn, &links.complaint_ids)?.into_iter().collect();
+    let complaints: HashMap<i32, i32> = db::complaint_segments(conn, &links.complaint_ids)?
+        .into_iter()
+        .collect();
     let missing: Vec<i32> = links
         .complaint_ids
         .iter()
@@ -277,9 +279,14 @@ fn check_links(conn: &mut DbConnection, segment_id: Option<i32>, links: &Links) 
         .filter(|id| !complaints.contains_key(id))
         .collect();
     if !missing.is_empty() {
-        return Err(AppError::field("links.complaint_ids", format!("no such complaint: {}", list(&missing))));
+        return Err(AppError::field(
+            "links.complaint_ids",
+            format!("no such complaint: {}", list(&missing)),
+        ));
     }
-    let targets: HashMap<i32, Option<i32>> = db::target_segments(conn, &links.service_target_ids)?.into_iter().collect();
+    let targets: HashMap<i32, Option<i32>> = db::target_segments(conn, &links.service_target_ids)?
+        .into_iter()
+        .collect();
     let missing: Vec<i32> = links
         .service_target_ids
         .iter()
@@ -306,7 +313,11 @@ fn check_links(conn: &mut DbConnection, segment_id: Option<i32>, links: &Links) 
         ));
     }
     if let Some(s) = segment_id {
-        let other: Vec<i32> = complaints.iter().filter(|(_, seg)| **seg != s).map(|(id, _)| *id).collect();
+        let other: Vec<i32> = complaints
+            .iter()
+            .filter(|(_, seg)| **seg != s)
+            .map(|(id, _)| *id)
+            .collect();
         if !other.is_empty() {
             return Err(AppError::field(
                 "links.complaint_ids",
@@ -321,7 +332,10 @@ fn check_links(conn: &mut DbConnection, segment_id: Option<i32>, links: &Links) 
         if !other.is_empty() {
             return Err(AppError::field(
                 "links.service_target_ids",
-                format!("service targets of another segment than the analysis's: {}", list(&other)),
+                format!(
+                    "service targets of another segment than the analysis's: {}",
+                    list(&other)
+                ),
             ));
         }
     }
@@ -390,7 +404,12 @@ pub async fn create(ctx: &Context, caller: &Caller, input: CreateRootCause) -> R
         .await
 }
 
-pub async fn update(ctx: &Context, caller: &Caller, id: i32, input: UpdateRootCause) -> Result<RootCauseView, AppError> {
+pub async fn update(
+    ctx: &Context,
+    caller: &Caller,
+    id: i32,
+    input: UpdateRootCause,
+) -> Result<RootCauseView, AppError> {
     caller.authorize::<ManageRootCauses>()?;
     validate(&input)?;
     let caller = caller.clone();
@@ -460,7 +479,12 @@ pub async fn delete(ctx: &Context, caller: &Caller, id: i32) -> Result<(), AppEr
 
 /// One cause of an analysis the caller may see (404 when either is not there, or the cause is
 /// another analysis's). For use inside a transaction, e.g. when a cause becomes a plan change.
-pub fn cause_in(conn: &mut DbConnection, caller: &Caller, root_cause_id: i32, cause_id: i32) -> Result<CauseView, AppError> {
+pub fn cause_in(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    root_cause_id: i32,
+    cause_id: i32,
+) -> Result<CauseView, AppError> {
     db::get(conn, root_cause_id, &caller.scope())?;
     Ok(db::cause(conn, root_cause_id, cause_id)?.into())
 }
@@ -476,9 +500,9 @@ pub async fn add_cause(ctx: &Context, caller: &Caller, id: i32, input: CreateCau
             db::get(c, id, &Scope::All)?;
             let names = db::categories(c, id)?;
             let parent = match input.parent_id {
-                Some(p) => Some(db::cause(c, id, p).map_err(|_| {
-                    AppError::field("parent_id", "no such cause in this analysis")
-                })?),
+                Some(p) => Some(
+                    db::cause(c, id, p).map_err(|_| AppError::field("parent_id", "no such cause in this analysis"))?,
+                ),
                 None => None,
             };
             let category = input.category.trim().to_owned();

@@ -39,7 +39,14 @@ pub struct ListQuery {
     offset: Option<String>,
 }
 
-async fn list_page(req: &HttpRequest, caller: &Caller, state: &AppState, offset: Option<String>, form: FormState, status: StatusCode) -> PageResult {
+async fn list_page(
+    req: &HttpRequest,
+    caller: &Caller,
+    state: &AppState,
+    offset: Option<String>,
+    form: FormState,
+    status: StatusCode,
+) -> PageResult {
     let page = PageQuery { offset }.page();
     let listing = service::coscom::list(state, caller, CoscomFilter::default(), page).await?;
     let data = ListPage {
@@ -53,7 +60,12 @@ async fn list_page(req: &HttpRequest, caller: &Caller, state: &AppState, offset:
 }
 
 /// `GET /coscom`
-pub async fn list(req: HttpRequest, caller: Option<Caller>, state: web::Data<AppState>, q: web::Query<ListQuery>) -> PageResult {
+pub async fn list(
+    req: HttpRequest,
+    caller: Option<Caller>,
+    state: web::Data<AppState>,
+    q: web::Query<ListQuery>,
+) -> PageResult {
     let caller = signed_in(caller)?;
     let form = FormState::new([("ambassador", "me".to_owned())]);
     list_page(&req, &caller, &state, q.into_inner().offset, form, StatusCode::OK).await
@@ -95,7 +107,12 @@ fn date(form: &mut FormState, field: &str, text: &str, required: bool) -> Option
 }
 
 /// `POST /coscom`
-pub async fn create(req: HttpRequest, caller: Option<Caller>, state: web::Data<AppState>, body: web::Bytes) -> PageResult {
+pub async fn create(
+    req: HttpRequest,
+    caller: Option<Caller>,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> PageResult {
     let (caller, f) = forms::accept::<CoscomForm, ManageCoscom>(&req, caller, &body)?;
     let mut form = FormState::new([
         ("project", f.project.clone()),
@@ -158,7 +175,14 @@ struct CoscomPage {
     form: FormState,
 }
 
-async fn coscom_page(req: &HttpRequest, caller: &Caller, state: &AppState, id: i32, form: FormState, status: StatusCode) -> PageResult {
+async fn coscom_page(
+    req: &HttpRequest,
+    caller: &Caller,
+    state: &AppState,
+    id: i32,
+    form: FormState,
+    status: StatusCode,
+) -> PageResult {
     let coscom = service::coscom::get(state, caller, id).await?;
     let can_manage = may::<ManageCoscom>(caller);
     let surveys = if can_manage && may::<ManageSurveys>(caller) {
@@ -196,14 +220,33 @@ async fn coscom_page(req: &HttpRequest, caller: &Caller, state: &AppState, id: i
 }
 
 /// `GET /coscom/{id}`
-pub async fn page(req: HttpRequest, caller: Option<Caller>, state: web::Data<AppState>, id: web::Path<i32>) -> PageResult {
+pub async fn page(
+    req: HttpRequest,
+    caller: Option<Caller>,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+) -> PageResult {
     let caller = signed_in(caller)?;
-    coscom_page(&req, &caller, &state, id.into_inner(), FormState::default(), StatusCode::OK).await
+    coscom_page(
+        &req,
+        &caller,
+        &state,
+        id.into_inner(),
+        FormState::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// `POST /coscom/{id}/checkpoints`: `on`, `actions`, and per condition `rating_{id}` (empty:
 /// not rated this time) and `note_{id}`.
-pub async fn checkpoint(req: HttpRequest, caller: Option<Caller>, state: web::Data<AppState>, id: web::Path<i32>, body: web::Bytes) -> PageResult {
+pub async fn checkpoint(
+    req: HttpRequest,
+    caller: Option<Caller>,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+    body: web::Bytes,
+) -> PageResult {
     let (caller, f) = forms::accept::<BTreeMap<String, String>, ManageCoscom>(&req, caller, &body)?;
     let id = id.into_inner();
     let field = |k: &str| f.get(k).cloned().unwrap_or_default();
@@ -237,7 +280,10 @@ pub async fn checkpoint(req: HttpRequest, caller: Option<Caller>, state: web::Da
             ratings,
             actions: optional_text(&field("actions")),
         };
-        if form.outcome(service::coscom::add_checkpoint(&state, &caller, id, input).await)?.is_some() {
+        if form
+            .outcome(service::coscom::add_checkpoint(&state, &caller, id, input).await)?
+            .is_some()
+        {
             return Ok(done(&format!("/coscom/{id}"), "Checkpoint recorded"));
         }
     }
@@ -251,7 +297,13 @@ pub struct CommentForm {
 }
 
 /// `POST /coscom/{id}/comments`
-pub async fn comment(req: HttpRequest, caller: Option<Caller>, state: web::Data<AppState>, id: web::Path<i32>, body: web::Bytes) -> PageResult {
+pub async fn comment(
+    req: HttpRequest,
+    caller: Option<Caller>,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+    body: web::Bytes,
+) -> PageResult {
     let (caller, f) = forms::accept::<CommentForm, CommentCoscom>(&req, caller, &body)?;
     let id = id.into_inner();
     let mut form = FormState::new([("comment", f.text.clone())]);
@@ -275,12 +327,22 @@ pub struct CloseForm {
 }
 
 /// `POST /coscom/{id}/close`
-pub async fn close(req: HttpRequest, caller: Option<Caller>, state: web::Data<AppState>, id: web::Path<i32>, body: web::Bytes) -> PageResult {
+pub async fn close(
+    req: HttpRequest,
+    caller: Option<Caller>,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+    body: web::Bytes,
+) -> PageResult {
     let (caller, f) = forms::accept::<CloseForm, ManageCoscom>(&req, caller, &body)?;
     let id = id.into_inner();
     let mut form = FormState::default();
     let survey_id = forms::number::<i32>(&mut form, "survey_id", &f.survey_id);
-    if form.ok() && form.outcome(service::coscom::close(&state, &caller, id, CloseCoscom { survey_id }).await)?.is_some() {
+    if form.ok()
+        && form
+            .outcome(service::coscom::close(&state, &caller, id, CloseCoscom { survey_id }).await)?
+            .is_some()
+    {
         return Ok(done(&format!("/coscom/{id}"), "COScom closed"));
     }
     coscom_page(&req, &caller, &state, id, form, StatusCode::UNPROCESSABLE_ENTITY).await

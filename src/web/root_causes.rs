@@ -32,7 +32,14 @@ struct ListPage {
     form: FormState,
 }
 
-async fn list_page(req: &HttpRequest, caller: &Caller, state: &AppState, offset: Option<String>, form: FormState, status: StatusCode) -> PageResult {
+async fn list_page(
+    req: &HttpRequest,
+    caller: &Caller,
+    state: &AppState,
+    offset: Option<String>,
+    form: FormState,
+    status: StatusCode,
+) -> PageResult {
     let page = PageQuery { offset }.page();
     let listing = service::root_causes::list(state, caller, RootCauseFilter::default(), page).await?;
     let data = ListPage {
@@ -44,7 +51,13 @@ async fn list_page(req: &HttpRequest, caller: &Caller, state: &AppState, offset:
         can_manage: may::<ManageRootCauses>(caller),
         form,
     };
-    render_status(state, status, "root_causes", &frame(req, caller, "Root-cause analyses"), &data)
+    render_status(
+        state,
+        status,
+        "root_causes",
+        &frame(req, caller, "Root-cause analyses"),
+        &data,
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -53,7 +66,12 @@ pub struct ListQuery {
 }
 
 /// `GET /root-causes`
-pub async fn list(req: HttpRequest, caller: Option<Caller>, state: web::Data<AppState>, q: web::Query<ListQuery>) -> PageResult {
+pub async fn list(
+    req: HttpRequest,
+    caller: Option<Caller>,
+    state: web::Data<AppState>,
+    q: web::Query<ListQuery>,
+) -> PageResult {
     let caller = signed_in(caller)?;
     let form = FormState::new([("category_set", "6M".to_owned())]);
     list_page(&req, &caller, &state, q.into_inner().offset, form, StatusCode::OK).await
@@ -75,7 +93,12 @@ pub struct AnalysisForm {
 }
 
 /// `POST /root-causes`: starts an analysis and opens it.
-pub async fn create(req: HttpRequest, caller: Option<Caller>, state: web::Data<AppState>, body: web::Bytes) -> PageResult {
+pub async fn create(
+    req: HttpRequest,
+    caller: Option<Caller>,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> PageResult {
     let (caller, f) = forms::accept::<AnalysisForm, ManageRootCauses>(&req, caller, &body)?;
     let mut form = FormState::new([
         ("problem", f.problem.clone()),
@@ -147,12 +170,7 @@ fn blocks(categories: &[String], causes: &[CauseView]) -> Vec<CategoryBlock> {
         let parent = c.parent_id.filter(|p| ids.contains(p));
         children.entry(parent).or_default().push(c);
     }
-    fn walk(
-        c: &CauseView,
-        depth: usize,
-        children: &HashMap<Option<i32>, Vec<&CauseView>>,
-        out: &mut Vec<CauseLine>,
-    ) {
+    fn walk(c: &CauseView, depth: usize, children: &HashMap<Option<i32>, Vec<&CauseView>>, out: &mut Vec<CauseLine>) {
         out.push(CauseLine {
             cause: c.clone(),
             depth,
@@ -168,7 +186,12 @@ fn blocks(categories: &[String], causes: &[CauseView]) -> Vec<CategoryBlock> {
         .iter()
         .map(|name| {
             let mut lines = Vec::new();
-            for c in children.get(&None).into_iter().flatten().filter(|c| &c.category == name) {
+            for c in children
+                .get(&None)
+                .into_iter()
+                .flatten()
+                .filter(|c| &c.category == name)
+            {
                 walk(c, 1, &children, &mut lines);
             }
             CategoryBlock {
@@ -179,7 +202,14 @@ fn blocks(categories: &[String], causes: &[CauseView]) -> Vec<CategoryBlock> {
         .collect()
 }
 
-async fn analysis_page(req: &HttpRequest, caller: &Caller, state: &AppState, id: i32, form: FormState, status: StatusCode) -> PageResult {
+async fn analysis_page(
+    req: &HttpRequest,
+    caller: &Caller,
+    state: &AppState,
+    id: i32,
+    form: FormState,
+    status: StatusCode,
+) -> PageResult {
     let analysis = service::root_causes::get(state, caller, id).await?;
     let svg = service::root_causes::fishbone(state, caller, id).await?;
     let causes = analysis.causes.clone().unwrap_or_default();
@@ -196,9 +226,22 @@ async fn analysis_page(req: &HttpRequest, caller: &Caller, state: &AppState, id:
 }
 
 /// `GET /root-causes/{id}`
-pub async fn page(req: HttpRequest, caller: Option<Caller>, state: web::Data<AppState>, id: web::Path<i32>) -> PageResult {
+pub async fn page(
+    req: HttpRequest,
+    caller: Option<Caller>,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+) -> PageResult {
     let caller = signed_in(caller)?;
-    analysis_page(&req, &caller, &state, id.into_inner(), FormState::default(), StatusCode::OK).await
+    analysis_page(
+        &req,
+        &caller,
+        &state,
+        id.into_inner(),
+        FormState::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -215,7 +258,13 @@ pub struct CauseForm {
 
 /// `POST /root-causes/{id}/causes`: a cause on a bone, or a sub-cause (then the category is
 /// the parent's).
-pub async fn add_cause(req: HttpRequest, caller: Option<Caller>, state: web::Data<AppState>, id: web::Path<i32>, body: web::Bytes) -> PageResult {
+pub async fn add_cause(
+    req: HttpRequest,
+    caller: Option<Caller>,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+    body: web::Bytes,
+) -> PageResult {
     let (caller, f) = forms::accept::<CauseForm, ManageRootCauses>(&req, caller, &body)?;
     let id = id.into_inner();
     let mut form = FormState::new([
@@ -240,7 +289,10 @@ pub async fn add_cause(req: HttpRequest, caller: Option<Caller>, state: web::Dat
             parent_id,
             evidence: optional_text(&f.evidence),
         };
-        if form.outcome(service::root_causes::add_cause(&state, &caller, id, input).await)?.is_some() {
+        if form
+            .outcome(service::root_causes::add_cause(&state, &caller, id, input).await)?
+            .is_some()
+        {
             return Ok(done(&format!("/root-causes/{id}"), "Cause added"));
         }
     }
@@ -254,7 +306,13 @@ pub struct VerifyForm {
 }
 
 /// `POST /root-causes/{id}/causes/{cause_id}/verify`: `verified=true|false`.
-pub async fn verify(req: HttpRequest, caller: Option<Caller>, state: web::Data<AppState>, path: web::Path<(i32, i32)>, body: web::Bytes) -> PageResult {
+pub async fn verify(
+    req: HttpRequest,
+    caller: Option<Caller>,
+    state: web::Data<AppState>,
+    path: web::Path<(i32, i32)>,
+    body: web::Bytes,
+) -> PageResult {
     let (caller, f) = forms::accept::<VerifyForm, ManageRootCauses>(&req, caller, &body)?;
     let (id, cause_id) = path.into_inner();
     let verified = f.verified.trim() == "true";
@@ -265,8 +323,15 @@ pub async fn verify(req: HttpRequest, caller: Option<Caller>, state: web::Data<A
         votes: None,
     };
     let mut form = FormState::default();
-    if form.outcome(service::root_causes::update_cause(&state, &caller, id, cause_id, input).await)?.is_some() {
-        let notice = if verified { "Marked as a verified root cause" } else { "No longer marked as verified" };
+    if form
+        .outcome(service::root_causes::update_cause(&state, &caller, id, cause_id, input).await)?
+        .is_some()
+    {
+        let notice = if verified {
+            "Marked as a verified root cause"
+        } else {
+            "No longer marked as verified"
+        };
         return Ok(done(&format!("/root-causes/{id}"), notice));
     }
     analysis_page(&req, &caller, &state, id, form, StatusCode::UNPROCESSABLE_ENTITY).await

@@ -166,7 +166,10 @@ async fn demo_loads_a_realistic_data_set_once() {
         .find(|a| a["segment_id"].is_number())
         .expect("the segment's analysis");
     assert_eq!(callbacks["verified_count"], 1);
-    assert!(!callbacks["links"]["complaint_ids"].as_array().unwrap().is_empty(), "{callbacks}");
+    assert!(
+        !callbacks["links"]["complaint_ids"].as_array().unwrap().is_empty(),
+        "{callbacks}"
+    );
     assert_eq!(callbacks["links"]["requirement_ids"].as_array().unwrap().len(), 1);
     let (status, _, _) = app
         .raw(

@@ -44,10 +44,22 @@ async fn conditions_checkpoints_history_comments_and_close() {
 
     // Input rules name their fields.
     for (body, field) in [
-        (json!({"project": "P", "segment_id": finance, "starts_on": "2026-09-01", "conditions": []}), "conditions"),
-        (json!({"project": "P", "segment_id": finance, "starts_on": "2026-09-01", "ends_on": "2026-08-01", "conditions": [{"text": "x"}]}), "ends_on"),
-        (json!({"project": "P", "segment_id": 999_999, "starts_on": "2026-09-01", "conditions": [{"text": "x"}]}), "segment_id"),
-        (json!({"project": "P", "segment_id": finance, "ambassador_id": 999_999, "starts_on": "2026-09-01", "conditions": [{"text": "x"}]}), "ambassador_id"),
+        (
+            json!({"project": "P", "segment_id": finance, "starts_on": "2026-09-01", "conditions": []}),
+            "conditions",
+        ),
+        (
+            json!({"project": "P", "segment_id": finance, "starts_on": "2026-09-01", "ends_on": "2026-08-01", "conditions": [{"text": "x"}]}),
+            "ends_on",
+        ),
+        (
+            json!({"project": "P", "segment_id": 999_999, "starts_on": "2026-09-01", "conditions": [{"text": "x"}]}),
+            "segment_id",
+        ),
+        (
+            json!({"project": "P", "segment_id": finance, "ambassador_id": 999_999, "starts_on": "2026-09-01", "conditions": [{"text": "x"}]}),
+            "ambassador_id",
+        ),
     ] {
         let (status, err) = app.post("/api/v1/coscom", &facilitator, body.clone()).await;
         assert_eq!((status, fields(&err)), (422, vec![field.to_owned()]), "{body}: {err}");
@@ -70,26 +82,47 @@ async fn conditions_checkpoints_history_comments_and_close() {
     assert_eq!(first["actions"], "Daily reconciliation until fixed");
     assert_eq!(first["ratings"].as_array().unwrap().len(), 2);
     let (status, err) = app
-        .post(&checkpoints, &facilitator, json!({"on": "2026-11-01", "ratings": [{"condition_id": conditions[1], "rating": "at_risk"}]}))
+        .post(
+            &checkpoints,
+            &facilitator,
+            json!({"on": "2026-11-01", "ratings": [{"condition_id": conditions[1], "rating": "at_risk"}]}),
+        )
         .await;
     assert_eq!(status, 201, "{err}");
     for (body, field) in [
         (json!({"on": "2026-11-02", "ratings": []}), "ratings"),
-        (json!({"on": "2026-11-02", "ratings": [{"condition_id": 999_999, "rating": "at_risk"}]}), "ratings"),
-        (json!({"on": "2026-11-02", "ratings": [{"condition_id": conditions[0], "rating": "at_risk"}, {"condition_id": conditions[0], "rating": "on_track"}]}), "ratings"),
-        (json!({"on": "2026-01-01", "ratings": [{"condition_id": conditions[0], "rating": "at_risk"}]}), "on"),
+        (
+            json!({"on": "2026-11-02", "ratings": [{"condition_id": 999_999, "rating": "at_risk"}]}),
+            "ratings",
+        ),
+        (
+            json!({"on": "2026-11-02", "ratings": [{"condition_id": conditions[0], "rating": "at_risk"}, {"condition_id": conditions[0], "rating": "on_track"}]}),
+            "ratings",
+        ),
+        (
+            json!({"on": "2026-01-01", "ratings": [{"condition_id": conditions[0], "rating": "at_risk"}]}),
+            "on",
+        ),
     ] {
         let (status, err) = app.post(&checkpoints, &facilitator, body.clone()).await;
         assert_eq!((status, fields(&err)), (422, vec![field.to_owned()]), "{body}: {err}");
     }
     let (status, _) = app
-        .post(&checkpoints, &stakeholder, json!({"on": "2026-11-02", "ratings": [{"condition_id": conditions[0], "rating": "at_risk"}]}))
+        .post(
+            &checkpoints,
+            &stakeholder,
+            json!({"on": "2026-11-02", "ratings": [{"condition_id": conditions[0], "rating": "at_risk"}]}),
+        )
         .await;
     assert_eq!(status, 403);
 
     // Comments: the segment's stakeholders and staff; another segment's stakeholder: 404.
     let (status, comment) = app
-        .post(&format!("{path}/comments"), &stakeholder, json!({"text": "Training dates please"}))
+        .post(
+            &format!("{path}/comments"),
+            &stakeholder,
+            json!({"text": "Training dates please"}),
+        )
         .await;
     assert_eq!(status, 201, "{comment}");
     assert!(comment["user_email"].as_str().unwrap().contains('@'));
@@ -133,28 +166,51 @@ async fn conditions_checkpoints_history_comments_and_close() {
     let elsewhere = id(&survey("transaction", vec![sales]).await);
     let ours = id(&survey("transaction", vec![finance]).await);
     for bad in [overall, elsewhere, 999_999] {
-        let (status, err) = app.post(&format!("{path}/close"), &facilitator, json!({"survey_id": bad})).await;
+        let (status, err) = app
+            .post(&format!("{path}/close"), &facilitator, json!({"survey_id": bad}))
+            .await;
         assert_eq!((status, fields(&err)), (422, vec!["survey_id".to_owned()]), "{err}");
     }
     let (status, _) = app.post(&format!("{path}/close"), &stakeholder, json!({})).await;
     assert_eq!(status, 403);
-    let (status, closed) = app.post(&format!("{path}/close"), &facilitator, json!({"survey_id": ours})).await;
+    let (status, closed) = app
+        .post(&format!("{path}/close"), &facilitator, json!({"survey_id": ours}))
+        .await;
     assert_eq!(status, 200, "{closed}");
-    assert_eq!((closed["status"].clone(), closed["survey_id"].clone()), (json!("closed"), json!(ours)));
+    assert_eq!(
+        (closed["status"].clone(), closed["survey_id"].clone()),
+        (json!("closed"), json!(ours))
+    );
     assert!(closed["closed_at"].is_string());
     let (status, err) = app.post(&format!("{path}/close"), &facilitator, json!({})).await;
     assert_eq!((status, code(&err)), (409, "invalid_state"));
     let (status, err) = app
-        .post(&checkpoints, &facilitator, json!({"on": "2026-12-02", "ratings": [{"condition_id": conditions[0], "rating": "on_track"}]}))
+        .post(
+            &checkpoints,
+            &facilitator,
+            json!({"on": "2026-12-02", "ratings": [{"condition_id": conditions[0], "rating": "on_track"}]}),
+        )
         .await;
     assert_eq!((status, code(&err)), (409, "invalid_state"));
 
     // Every write is audited.
     let (_, audit) = app
-        .get(&format!("/api/v1/audit?object_type=coscom&object_id={}", id(&cos)), &app.admin)
+        .get(
+            &format!("/api/v1/audit?object_type=coscom&object_id={}", id(&cos)),
+            &app.admin,
+        )
         .await;
-    let actions: Vec<&str> = audit["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
-    assert_eq!(actions, vec!["close", "comment", "checkpoint", "checkpoint", "create"], "{audit}");
+    let actions: Vec<&str> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        vec!["close", "comment", "checkpoint", "checkpoint", "create"],
+        "{audit}"
+    );
 }
 
 #[actix_web::test]

@@ -54,16 +54,31 @@ async fn an_analysis_holds_causes_in_its_categories_nested_to_any_depth() {
     let causes = format!("/api/v1/root-causes/{rca_id}/causes");
 
     let (status, top) = app
-        .post(&causes, &facilitator, json!({"category": "Systems", "text": "Queue not on the wall board", "evidence": "Board config"}))
+        .post(
+            &causes,
+            &facilitator,
+            json!({"category": "Systems", "text": "Queue not on the wall board", "evidence": "Board config"}),
+        )
         .await;
     assert_eq!(status, 201, "{top}");
-    assert_eq!((top["verified"].clone(), top["votes"].clone()), (json!(false), json!(0)));
+    assert_eq!(
+        (top["verified"].clone(), top["votes"].clone()),
+        (json!(false), json!(0))
+    );
     let (status, sub) = app
-        .post(&causes, &facilitator, json!({"category": "Systems", "text": "Board polls every 15 min", "parent_id": id(&top)}))
+        .post(
+            &causes,
+            &facilitator,
+            json!({"category": "Systems", "text": "Board polls every 15 min", "parent_id": id(&top)}),
+        )
         .await;
     assert_eq!(status, 201, "{sub}");
     let (status, subsub) = app
-        .post(&causes, &facilitator, json!({"category": "Systems", "text": "Vendor default", "parent_id": id(&sub)}))
+        .post(
+            &causes,
+            &facilitator,
+            json!({"category": "Systems", "text": "Vendor default", "parent_id": id(&sub)}),
+        )
         .await;
     assert_eq!((status, subsub["parent_id"].as_i64()), (201, Some(id(&sub))));
 
@@ -78,7 +93,11 @@ async fn an_analysis_holds_causes_in_its_categories_nested_to_any_depth() {
     }
     // A parent of another analysis, or none at all, is named.
     let (_, other) = app
-        .post("/api/v1/root-causes", &facilitator, json!({"problem": "Other", "category_set": "6M"}))
+        .post(
+            "/api/v1/root-causes",
+            &facilitator,
+            json!({"problem": "Other", "category_set": "6M"}),
+        )
         .await;
     let (_, foreign) = app
         .post(
@@ -89,21 +108,34 @@ async fn an_analysis_holds_causes_in_its_categories_nested_to_any_depth() {
         .await;
     for parent in [id(&foreign), 999_999] {
         let (status, err) = app
-            .post(&causes, &facilitator, json!({"category": "Systems", "text": "x", "parent_id": parent}))
+            .post(
+                &causes,
+                &facilitator,
+                json!({"category": "Systems", "text": "x", "parent_id": parent}),
+            )
             .await;
         assert_eq!((status, fields(&err)), (422, vec!["parent_id".to_owned()]));
     }
     // Blank text and unknown fields.
-    let (status, err) = app.post(&causes, &facilitator, json!({"category": "Systems", "text": "  "})).await;
+    let (status, err) = app
+        .post(&causes, &facilitator, json!({"category": "Systems", "text": "  "}))
+        .await;
     assert_eq!((status, fields(&err)), (422, vec!["text".to_owned()]));
 
     // Verify, vote, reword; another analysis's cause is not found here.
     let cause_path = format!("{causes}/{}", id(&top));
     let (status, patched) = app
-        .patch(&cause_path, &facilitator, json!({"verified": true, "votes": 4, "text": "Call-back queue not on the wall board"}))
+        .patch(
+            &cause_path,
+            &facilitator,
+            json!({"verified": true, "votes": 4, "text": "Call-back queue not on the wall board"}),
+        )
         .await;
     assert_eq!(status, 200, "{patched}");
-    assert_eq!((patched["verified"].clone(), patched["votes"].clone()), (json!(true), json!(4)));
+    assert_eq!(
+        (patched["verified"].clone(), patched["votes"].clone()),
+        (json!(true), json!(4))
+    );
     let (status, _) = app
         .patch(&format!("{causes}/{}", id(&foreign)), &facilitator, json!({"votes": 1}))
         .await;
@@ -115,10 +147,19 @@ async fn an_analysis_holds_causes_in_its_categories_nested_to_any_depth() {
     assert_eq!(status, 200);
     assert_eq!(read["cause_count"], 3);
     assert_eq!(read["verified_count"], 1);
-    let texts: Vec<&str> = read["causes"].as_array().unwrap().iter().map(|c| c["text"].as_str().unwrap()).collect();
+    let texts: Vec<&str> = read["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["text"].as_str().unwrap())
+        .collect();
     assert_eq!(
         texts,
-        vec!["Call-back queue not on the wall board", "Board polls every 15 min", "Vendor default"]
+        vec![
+            "Call-back queue not on the wall board",
+            "Board polls every 15 min",
+            "Vendor default"
+        ]
     );
 
     // The list carries counts, not causes.
@@ -139,7 +180,12 @@ async fn an_analysis_holds_causes_in_its_categories_nested_to_any_depth() {
     // Every write is audited.
     let (_, audit) = app.get("/api/v1/audit?object_type=root_cause_cause", &app.admin).await;
     assert_eq!(audit["total"], 6, "{audit}");
-    let (_, audit) = app.get(&format!("/api/v1/audit?object_type=root_cause&object_id={rca_id}"), &app.admin).await;
+    let (_, audit) = app
+        .get(
+            &format!("/api/v1/audit?object_type=root_cause&object_id={rca_id}"),
+            &app.admin,
+        )
+        .await;
     assert_eq!(audit["total"], 1);
 
     let (status, _) = app.delete(&format!("/api/v1/root-causes/{rca_id}"), &facilitator).await;
@@ -156,7 +202,8 @@ async fn category_sets_and_links_are_checked() {
     let lead = &app.admin;
     let post = |body: Value| app.post("/api/v1/root-causes", lead, body);
 
-    let (status, rca) = post(json!({"problem": "P", "category_set": "custom", "categories": [" Tools ", "Handover"]})).await;
+    let (status, rca) =
+        post(json!({"problem": "P", "category_set": "custom", "categories": [" Tools ", "Handover"]})).await;
     assert_eq!(status, 201, "{rca}");
     assert_eq!(rca["categories"], json!(["Tools", "Handover"]));
     let (_, eight) = post(json!({"problem": "P", "category_set": "8P"})).await;
@@ -164,16 +211,40 @@ async fn category_sets_and_links_are_checked() {
 
     for (body, field) in [
         (json!({"problem": "P", "category_set": "custom"}), "categories"),
-        (json!({"problem": "P", "category_set": "custom", "categories": ["A", "a"]}), "categories"),
-        (json!({"problem": "P", "category_set": "6M", "categories": ["A"]}), "categories"),
+        (
+            json!({"problem": "P", "category_set": "custom", "categories": ["A", "a"]}),
+            "categories",
+        ),
+        (
+            json!({"problem": "P", "category_set": "6M", "categories": ["A"]}),
+            "categories",
+        ),
         (json!({"problem": "P", "category_set": "7Q"}), "category_set"),
         (json!({"problem": " ", "category_set": "6M"}), "problem"),
-        (json!({"problem": "P", "category_set": "6M", "segment_id": 999_999}), "segment_id"),
-        (json!({"problem": "P", "category_set": "6M", "service_area_id": 999_999}), "service_area_id"),
-        (json!({"problem": "P", "category_set": "6M", "links": {"complaint_ids": [999_999]}}), "links.complaint_ids"),
-        (json!({"problem": "P", "category_set": "6M", "links": {"service_target_ids": [999_999]}}), "links.service_target_ids"),
-        (json!({"problem": "P", "category_set": "6M", "links": {"requirement_ids": [999_999]}}), "links.requirement_ids"),
-        (json!({"problem": "P", "category_set": "6M", "links": {"tickets": [1]}}), "links"),
+        (
+            json!({"problem": "P", "category_set": "6M", "segment_id": 999_999}),
+            "segment_id",
+        ),
+        (
+            json!({"problem": "P", "category_set": "6M", "service_area_id": 999_999}),
+            "service_area_id",
+        ),
+        (
+            json!({"problem": "P", "category_set": "6M", "links": {"complaint_ids": [999_999]}}),
+            "links.complaint_ids",
+        ),
+        (
+            json!({"problem": "P", "category_set": "6M", "links": {"service_target_ids": [999_999]}}),
+            "links.service_target_ids",
+        ),
+        (
+            json!({"problem": "P", "category_set": "6M", "links": {"requirement_ids": [999_999]}}),
+            "links.requirement_ids",
+        ),
+        (
+            json!({"problem": "P", "category_set": "6M", "links": {"tickets": [1]}}),
+            "links",
+        ),
     ] {
         let (status, err) = post(body.clone()).await;
         assert_eq!(status, 422, "{body}: {err}");
@@ -191,15 +262,27 @@ async fn category_sets_and_links_are_checked() {
 
     // New categories must still hold every cause.
     let path = format!("/api/v1/root-causes/{}", id(&rca));
-    app.create(&format!("{path}/causes"), lead, json!({"category": "Tools", "text": "Old laptops"})).await;
+    app.create(
+        &format!("{path}/causes"),
+        lead,
+        json!({"category": "Tools", "text": "Old laptops"}),
+    )
+    .await;
     let (status, err) = app.patch(&path, lead, json!({"categories": ["Handover"]})).await;
     assert_eq!((status, fields(&err)), (422, vec!["categories".to_owned()]));
     let (status, changed) = app
-        .patch(&path, lead, json!({"categories": ["Tools", "Handover", "Budget"], "problem": "Q", "segment_id": finance}))
+        .patch(
+            &path,
+            lead,
+            json!({"categories": ["Tools", "Handover", "Budget"], "problem": "Q", "segment_id": finance}),
+        )
         .await;
     assert_eq!(status, 200, "{changed}");
     assert_eq!(changed["categories"], json!(["Tools", "Handover", "Budget"]));
-    assert_eq!((changed["problem"].clone(), changed["segment_id"].clone()), (json!("Q"), json!(finance)));
+    assert_eq!(
+        (changed["problem"].clone(), changed["segment_id"].clone()),
+        (json!("Q"), json!(finance))
+    );
     let (status, changed) = app.patch(&path, lead, json!({"segment_id": null})).await;
     assert_eq!((status, changed["segment_id"].clone()), (200, Value::Null));
 }
@@ -213,7 +296,11 @@ async fn roles_scope_and_the_fishbone_svg() {
     let (leadership, _) = app.user("leadership", &[]).await;
 
     let (status, _) = app
-        .post("/api/v1/root-causes", &stakeholder, json!({"problem": "P", "category_set": "6M"}))
+        .post(
+            "/api/v1/root-causes",
+            &stakeholder,
+            json!({"problem": "P", "category_set": "6M"}),
+        )
         .await;
     assert_eq!(status, 403);
     let mut ids = Vec::new();
@@ -237,7 +324,11 @@ async fn roles_scope_and_the_fishbone_svg() {
     let (status, _) = app.get(&format!("/api/v1/root-causes/{}", ids[2]), &stakeholder).await;
     assert_eq!(status, 200);
     let (status, _) = app
-        .post(&format!("/api/v1/root-causes/{}/causes", ids[0]), &stakeholder, json!({"category": "Skills", "text": "x"}))
+        .post(
+            &format!("/api/v1/root-causes/{}/causes", ids[0]),
+            &stakeholder,
+            json!({"category": "Skills", "text": "x"}),
+        )
         .await;
     assert_eq!(status, 403);
 
@@ -256,17 +347,32 @@ async fn roles_scope_and_the_fishbone_svg() {
     )
     .await;
     let (status, body, headers) = app
-        .raw(Method::GET, &format!("/api/v1/root-causes/{}/fishbone.svg", ids[0]), Some(&stakeholder), None)
+        .raw(
+            Method::GET,
+            &format!("/api/v1/root-causes/{}/fishbone.svg", ids[0]),
+            Some(&stakeholder),
+            None,
+        )
         .await;
     assert_eq!(status, 200);
-    assert!(headers.get("content-type").unwrap().to_str().unwrap().starts_with("image/svg+xml"));
+    assert!(headers
+        .get("content-type")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("image/svg+xml"));
     let svg = String::from_utf8(body).unwrap();
     assert!(svg.starts_with("<svg"), "{svg}");
     assert!(svg.contains("&lt;fails&gt; &amp; &quot;jams&quot;"), "{svg}");
     assert!(svg.contains("&lt;trained&gt;"));
     assert!(!svg.contains("<trained>") && !svg.contains("<fails>"));
     let (status, _, _) = app
-        .raw(Method::GET, &format!("/api/v1/root-causes/{}/fishbone.svg", ids[1]), Some(&stakeholder), None)
+        .raw(
+            Method::GET,
+            &format!("/api/v1/root-causes/{}/fishbone.svg", ids[1]),
+            Some(&stakeholder),
+            None,
+        )
         .await;
     assert_eq!(status, 404);
 }

@@ -928,7 +928,12 @@ async fn a_fishbone_with_three_causes_one_verified() {
     let driver = start_driver(tools);
     let b = browser(&driver).await;
     sign_in(&b, &app, &email, PASSWORD).await;
-    b.find(Locator::LinkText("Root causes")).await.unwrap().click().await.unwrap();
+    b.find(Locator::LinkText("Root causes"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_for_path(&b, |p| p == "/root-causes").await;
     type_into(&b, "#r-problem", "Call-backs take 22 minutes, promised 5").await;
     choose(&b, "#r-segment", &finance.to_string()).await;
@@ -971,18 +976,30 @@ async fn a_fishbone_with_three_causes_one_verified() {
     }
     assert!(svg.contains("Verified root cause"), "the legend: {svg}");
     let (_, rca) = app.get(&format!("/api/v1/root-causes/{id}"), &token).await;
-    assert_eq!((rca["cause_count"].as_i64(), rca["verified_count"].as_i64()), (Some(3), Some(1)));
+    assert_eq!(
+        (rca["cause_count"].as_i64(), rca["verified_count"].as_i64()),
+        (Some(3), Some(1))
+    );
     b.close().await.unwrap();
 
     // The segment's stakeholder reads it, without the forms.
     let driver = start_driver(tools);
     let b = browser(&driver).await;
     sign_in(&b, &app, &stakeholder_email, PASSWORD).await;
-    b.find(Locator::LinkText("Root causes")).await.unwrap().click().await.unwrap();
+    b.find(Locator::LinkText("Root causes"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_for_path(&b, |p| p == "/root-causes").await;
     click(&b, &format!("#root-cause-{id} a")).await;
     wait_for_text(&b, "#causes", "Board polls only every 15 minutes").await;
-    assert!(b.find_all(Locator::Css("#cause-form, button.verify")).await.unwrap().is_empty());
+    assert!(b
+        .find_all(Locator::Css("#cause-form, button.verify"))
+        .await
+        .unwrap()
+        .is_empty());
     b.close().await.unwrap();
 }
 
@@ -1002,7 +1019,12 @@ async fn a_coscom_checkpoint_with_an_off_track_condition() {
     let driver = start_driver(tools);
     let b = browser(&driver).await;
     sign_in(&b, &app, &email, PASSWORD).await;
-    b.find(Locator::LinkText("COScom")).await.unwrap().click().await.unwrap();
+    b.find(Locator::LinkText("COScom"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_for_path(&b, |p| p == "/coscom").await;
     type_into(&b, "#k-project", "New expense system").await;
     choose(&b, "#k-segment", &finance.to_string()).await;
@@ -1042,18 +1064,30 @@ async fn a_coscom_checkpoint_with_an_off_track_condition() {
     click(&b, "#record-checkpoint").await;
     wait_for_text(&b, ".notice", "Checkpoint recorded").await;
     let history = text_of(&b, &format!("#condition-{c2}")).await;
-    assert!(history.contains("off_track") && history.contains("2026-10-01"), "{history}");
+    assert!(
+        history.contains("off_track") && history.contains("2026-10-01"),
+        "{history}"
+    );
     assert!(text_of(&b, "#checkpoints").await.contains("Daily reconciliation"));
     b.close().await.unwrap();
 
     let driver = start_driver(tools);
     let b = browser(&driver).await;
     sign_in(&b, &app, &stakeholder_email, PASSWORD).await;
-    b.find(Locator::LinkText("Project commitments")).await.unwrap().click().await.unwrap();
+    b.find(Locator::LinkText("Project commitments"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_for_path(&b, |p| p == "/coscom").await;
     click(&b, &format!("#coscom-{id} a")).await;
     wait_for_text(&b, &format!("#condition-{c2}"), "off_track").await;
-    assert!(b.find_all(Locator::Css("#checkpoint-form, #close-form")).await.unwrap().is_empty());
+    assert!(b
+        .find_all(Locator::Css("#checkpoint-form, #close-form"))
+        .await
+        .unwrap()
+        .is_empty());
     type_into(&b, "#m-text", "Please tell us when the import is fixed").await;
     click(&b, "#add-comment").await;
     wait_for_text(&b, "#comments", "Please tell us when the import is fixed").await;

@@ -1347,13 +1347,20 @@ async fn root_causes_and_coscom_of_another_segment_stay_hidden() {
     let admin = app.admin.as_str();
     let a = app.segment("Finance").await;
     let b = app.segment(&format!("Research {MARK}")).await;
-    let analysis = |segment: Option<i64>, problem: &str| {
-        json!({"problem": problem, "segment_id": segment, "category_set": "4S"})
-    };
-    let a_rca = id(&app.create("/api/v1/root-causes", admin, analysis(Some(a), "Slow call-backs")).await);
-    let general = id(&app.create("/api/v1/root-causes", admin, analysis(None, "Printing fails")).await);
+    let analysis =
+        |segment: Option<i64>, problem: &str| json!({"problem": problem, "segment_id": segment, "category_set": "4S"});
+    let a_rca = id(&app
+        .create("/api/v1/root-causes", admin, analysis(Some(a), "Slow call-backs"))
+        .await);
+    let general = id(&app
+        .create("/api/v1/root-causes", admin, analysis(None, "Printing fails"))
+        .await);
     let b_rca = id(&app
-        .create("/api/v1/root-causes", admin, analysis(Some(b), &format!("{MARK} secret problem")))
+        .create(
+            "/api/v1/root-causes",
+            admin,
+            analysis(Some(b), &format!("{MARK} secret problem")),
+        )
         .await);
     let b_cause = id(&app
         .create(
@@ -1362,11 +1369,11 @@ async fn root_causes_and_coscom_of_another_segment_stay_hidden() {
             json!({"category": "Skills", "text": format!("{MARK} cause")}),
         )
         .await);
-    let commitment = |segment: i64, project: &str| {
-        json!({"project": project, "segment_id": segment, "starts_on": "2026-01-01", "conditions": [{"text": format!("{project} works")}]})
-    };
+    let commitment = |segment: i64, project: &str| json!({"project": project, "segment_id": segment, "starts_on": "2026-01-01", "conditions": [{"text": format!("{project} works")}]});
     let a_cos = id(&app.create("/api/v1/coscom", admin, commitment(a, "Expenses")).await);
-    let b_cos = app.create("/api/v1/coscom", admin, commitment(b, &format!("{MARK} lab"))).await;
+    let b_cos = app
+        .create("/api/v1/coscom", admin, commitment(b, &format!("{MARK} lab")))
+        .await;
     let b_condition = b_cos["conditions"][0]["id"].as_i64().unwrap();
     let b_cos = id(&b_cos);
     app.create(
@@ -1381,7 +1388,11 @@ async fn root_causes_and_coscom_of_another_segment_stay_hidden() {
     let mut probe = async |req: Req, expected: u16| -> Vec<u8> {
         let (status, bytes, _) = send(&app, Some(&a_token), &req).await;
         if status != expected {
-            problems.push(format!("{}: expected {expected}, got {status}: {}", req.label(), excerpt(&bytes)));
+            problems.push(format!(
+                "{}: expected {expected}, got {status}: {}",
+                req.label(),
+                excerpt(&bytes)
+            ));
         }
         if contains_ignore_case(&bytes, MARK) {
             problems.push(format!("{}: B's data in the body: {}", req.label(), excerpt(&bytes)));
@@ -1417,8 +1428,14 @@ async fn root_causes_and_coscom_of_another_segment_stay_hidden() {
         Req::post("/api/v1/root-causes", analysis(Some(a), "mine")),
         Req::patch(format!("/api/v1/root-causes/{b_rca}"), json!({"problem": "x"})),
         Req::delete(format!("/api/v1/root-causes/{b_rca}")),
-        Req::post(format!("/api/v1/root-causes/{b_rca}/causes"), json!({"category": "Skills", "text": "x"})),
-        Req::patch(format!("/api/v1/root-causes/{b_rca}/causes/{b_cause}"), json!({"verified": true})),
+        Req::post(
+            format!("/api/v1/root-causes/{b_rca}/causes"),
+            json!({"category": "Skills", "text": "x"}),
+        ),
+        Req::patch(
+            format!("/api/v1/root-causes/{b_rca}/causes/{b_cause}"),
+            json!({"verified": true}),
+        ),
         Req::delete(format!("/api/v1/root-causes/{b_rca}/causes/{b_cause}")),
         Req::post("/api/v1/coscom", commitment(a, "mine")),
         Req::post(
@@ -1429,12 +1446,23 @@ async fn root_causes_and_coscom_of_another_segment_stay_hidden() {
     ] {
         probe(req, 403).await;
     }
-    probe(Req::post(format!("/api/v1/coscom/{b_cos}/comments"), json!({"text": "sneaky"})), 404).await;
-    probe(Req::post(format!("/api/v1/coscom/{a_cos}/comments"), json!({"text": "fine"})), 201).await;
+    probe(
+        Req::post(format!("/api/v1/coscom/{b_cos}/comments"), json!({"text": "sneaky"})),
+        404,
+    )
+    .await;
+    probe(
+        Req::post(format!("/api/v1/coscom/{a_cos}/comments"), json!({"text": "fine"})),
+        201,
+    )
+    .await;
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 
     let (_, b_now) = app.get(&format!("/api/v1/root-causes/{b_rca}"), admin).await;
-    assert_eq!((b_now["cause_count"].as_i64(), b_now["verified_count"].as_i64()), (Some(1), Some(0)));
+    assert_eq!(
+        (b_now["cause_count"].as_i64(), b_now["verified_count"].as_i64()),
+        (Some(1), Some(0))
+    );
     let (_, b_now) = app.get(&format!("/api/v1/coscom/{b_cos}"), admin).await;
     assert_eq!(b_now["status"], "open");
     assert_eq!(b_now["comments"].as_array().unwrap().len(), 1);
