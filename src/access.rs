@@ -127,6 +127,14 @@ policies! {
     ManagePlans => [Admin, Leadership];
     /// Signing off an improvement plan for one's own segments.
     SignPlans => [Stakeholder];
+    /// Root-cause (fishbone) analyses and their causes; stakeholders read those of their
+    /// segments and those without a segment.
+    ManageRootCauses => [Admin, Leadership, Facilitator];
+    /// Condition-of-Satisfaction commitments: recording, checkpoints, closing.
+    ManageCoscom => [Admin, Leadership, Facilitator];
+    /// Commenting on a COScom: staff, and stakeholders of its segment (the operation narrows
+    /// them).
+    CommentCoscom => [Admin, Leadership, Facilitator, Stakeholder];
 }
 
 #[cfg(test)]

@@ -390,10 +390,11 @@ fn load_demo(settings: &Settings, if_empty: bool) -> Result<(), String> {
     match kanogap::demo::load(&db) {
         Ok(summary) => {
             println!(
-                "Loaded the Northfield University demo: {} segments, {} requirements, {} sessions, {} findings, {} questionnaire answers, {} assessments, {} complaints, {} satisfaction surveys with {} answers, {} improvement plans.",
+                "Loaded the Northfield University demo: {} segments, {} requirements, {} sessions, {} findings, {} questionnaire answers, {} assessments, {} complaints, {} satisfaction surveys with {} answers, {} improvement plans, {} root-cause analyses, {} COScom.",
                 summary.segments, summary.requirements, summary.sessions, summary.findings, summary.answers, summary.assessments,
                 summary.complaints, summary.satisfaction_surveys, summary.satisfaction_answers,
-                summary.improvement_plans
+                summary.improvement_plans,
+                summary.root_causes, summary.coscoms
             );
             println!("Sign in as (passwords are shown only now):");
             for (email, role, segment, password) in summary.users {

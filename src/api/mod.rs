@@ -5,6 +5,7 @@ pub mod assessments;
 pub mod audit;
 pub mod auth;
 pub mod complaints;
+pub mod coscom;
 pub mod extract;
 pub mod findings;
 pub mod format;
@@ -15,6 +16,7 @@ pub mod kano;
 pub mod openapi;
 pub mod reports;
 pub mod requirements;
+pub mod root_causes;
 pub mod satisfaction;
 pub mod segments;
 pub mod service_areas;
@@ -258,7 +260,38 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(
                     "/improvement-plans/{id}/close",
                     web::post().to(improvement_plans::close),
-                ),
+                )
+                .route(
+                    "/root-causes/{id}/causes/{cause_id}/change",
+                    web::post().to(root_causes::make_change),
+                )
+                .service(
+                    web::resource("/root-causes")
+                        .route(web::get().to(root_causes::list))
+                        .route(web::post().to(root_causes::create)),
+                )
+                .service(
+                    web::resource("/root-causes/{id}")
+                        .route(web::get().to(root_causes::get))
+                        .route(web::patch().to(root_causes::update))
+                        .route(web::delete().to(root_causes::delete)),
+                )
+                .service(web::resource("/root-causes/{id}/causes").route(web::post().to(root_causes::add_cause)))
+                .service(
+                    web::resource("/root-causes/{id}/causes/{cause_id}")
+                        .route(web::patch().to(root_causes::update_cause))
+                        .route(web::delete().to(root_causes::delete_cause)),
+                )
+                .service(web::resource("/root-causes/{id}/fishbone.svg").route(web::get().to(root_causes::fishbone)))
+                .service(
+                    web::resource("/coscom")
+                        .route(web::get().to(coscom::list))
+                        .route(web::post().to(coscom::create)),
+                )
+                .service(web::resource("/coscom/{id}").route(web::get().to(coscom::get)))
+                .service(web::resource("/coscom/{id}/checkpoints").route(web::post().to(coscom::add_checkpoint)))
+                .service(web::resource("/coscom/{id}/comments").route(web::post().to(coscom::add_comment)))
+                .service(web::resource("/coscom/{id}/close").route(web::post().to(coscom::close))),
         );
 }
 

@@ -138,6 +138,22 @@ pub const SPEC_PATH: &str = "/api/v1/openapi.json";
         improvement_plans::sign_off,
         improvement_plans::approve,
         improvement_plans::close,
+        root_causes::list,
+        root_causes::create,
+        root_causes::get,
+        root_causes::update,
+        root_causes::delete,
+        root_causes::add_cause,
+        root_causes::update_cause,
+        root_causes::delete_cause,
+        root_causes::fishbone,
+        root_causes::make_change,
+        coscom::list,
+        coscom::create,
+        coscom::get,
+        coscom::add_checkpoint,
+        coscom::add_comment,
+        coscom::close,
     ),
     components(schemas(
         ErrorBody,
@@ -170,6 +186,8 @@ pub const SPEC_PATH: &str = "/api/v1/openapi.json";
         (name = "satisfaction", description = "Satisfaction surveys (transaction and overall), their answers, results and the scorecard"),
         (name = "service-levels", description = "Calendars, service targets, ticket imports, reported figures and attainment"),
         (name = "improvement-plans", description = "Service improvement plans: six to eight changes per service process, signed off by the users of the plan's segments"),
+        (name = "root-causes", description = "Root-cause (fishbone) analyses: causes by category, verified root causes, links to complaints, targets and requirements"),
+        (name = "coscom", description = "Condition-of-Satisfaction commitments: a project's conditions, checkpoints, comments and close"),
     )
 )]
 pub struct ApiDoc;

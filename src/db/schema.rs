@@ -379,6 +379,138 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    root_causes (id) {
+        id -> Integer,
+        problem -> Text,
+        segment_id -> Nullable<Integer>,
+        service_area_id -> Nullable<Integer>,
+        category_set -> Text,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    root_cause_categories (root_cause_id, position) {
+        root_cause_id -> Integer,
+        position -> Integer,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    root_cause_causes (id) {
+        id -> Integer,
+        root_cause_id -> Integer,
+        category -> Text,
+        text -> Text,
+        parent_id -> Nullable<Integer>,
+        evidence -> Nullable<Text>,
+        verified -> Integer,
+        votes -> Integer,
+        position -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    root_cause_complaints (root_cause_id, complaint_id) {
+        root_cause_id -> Integer,
+        complaint_id -> Integer,
+    }
+}
+
+diesel::table! {
+    root_cause_service_targets (root_cause_id, service_target_id) {
+        root_cause_id -> Integer,
+        service_target_id -> Integer,
+    }
+}
+
+diesel::table! {
+    root_cause_requirements (root_cause_id, requirement_id) {
+        root_cause_id -> Integer,
+        requirement_id -> Integer,
+    }
+}
+
+diesel::table! {
+    coscoms (id) {
+        id -> Integer,
+        project -> Text,
+        segment_id -> Integer,
+        ambassador_id -> Nullable<Integer>,
+        starts_on -> Date,
+        ends_on -> Nullable<Date>,
+        status -> Text,
+        closed_at -> Nullable<Timestamp>,
+        survey_id -> Nullable<Integer>,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    coscom_conditions (id) {
+        id -> Integer,
+        coscom_id -> Integer,
+        position -> Integer,
+        text -> Text,
+        measure -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    coscom_checkpoints (id) {
+        id -> Integer,
+        coscom_id -> Integer,
+        held_on -> Date,
+        actions -> Nullable<Text>,
+        created_by -> Nullable<Integer>,
+        created_by_email -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    coscom_ratings (checkpoint_id, condition_id) {
+        checkpoint_id -> Integer,
+        condition_id -> Integer,
+        rating -> Text,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    coscom_comments (id) {
+        id -> Integer,
+        coscom_id -> Integer,
+        user_id -> Nullable<Integer>,
+        user_email -> Text,
+        text -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(root_causes -> segments (segment_id));
+diesel::joinable!(root_cause_categories -> root_causes (root_cause_id));
+diesel::joinable!(root_cause_causes -> root_causes (root_cause_id));
+diesel::joinable!(root_cause_complaints -> root_causes (root_cause_id));
+diesel::joinable!(root_cause_complaints -> complaints (complaint_id));
+diesel::joinable!(root_cause_service_targets -> root_causes (root_cause_id));
+diesel::joinable!(root_cause_service_targets -> service_targets (service_target_id));
+diesel::joinable!(root_cause_requirements -> root_causes (root_cause_id));
+diesel::joinable!(root_cause_requirements -> requirements (requirement_id));
+diesel::joinable!(coscoms -> segments (segment_id));
+diesel::joinable!(coscom_conditions -> coscoms (coscom_id));
+diesel::joinable!(coscom_checkpoints -> coscoms (coscom_id));
+diesel::joinable!(coscom_ratings -> coscom_checkpoints (checkpoint_id));
+diesel::joinable!(coscom_ratings -> coscom_conditions (condition_id));
+diesel::joinable!(coscom_comments -> coscoms (coscom_id));
 diesel::joinable!(user_segments -> users (user_id));
 diesel::joinable!(user_segments -> segments (segment_id));
 diesel::joinable!(session_segments -> sessions (session_id));
@@ -449,4 +581,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     improvement_change_complaints,
     improvement_change_targets,
     improvement_plan_signoffs,
+    root_causes,
+    root_cause_categories,
+    root_cause_causes,
+    root_cause_complaints,
+    root_cause_service_targets,
+    root_cause_requirements,
+    coscoms,
+    coscom_conditions,
+    coscom_checkpoints,
+    coscom_ratings,
+    coscom_comments,
 );

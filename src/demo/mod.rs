@@ -3,6 +3,7 @@
 //! database without segments.
 
 pub mod data;
+pub mod improvement;
 pub mod plans;
 pub mod voc;
 
@@ -36,6 +37,8 @@ pub struct DemoSummary {
     pub satisfaction_surveys: usize,
     pub satisfaction_answers: usize,
     pub improvement_plans: usize,
+    pub root_causes: usize,
+    pub coscoms: usize,
     /// (e-mail, role, segment, password)
     pub users: Vec<(String, Role, Option<String>, String)>,
 }
@@ -243,6 +246,8 @@ pub fn load(db: &Db) -> Result<DemoSummary, AppError> {
         let lead = users::find_by_email(c, "leadership@northfield.example")?
             .ok_or_else(|| missing("user", "leadership@northfield.example"))?;
         let improvement_plans = plans::load(c, lead.id)?;
+        let facilitator = users::find_by_email(c, "facilitator@northfield.example")?.map(|u| (u.id, u.email));
+        let loop_summary = improvement::load(c, &segment_ids, &requirement_ids, &areas, facilitator)?;
         audit::record(
             c,
             &crate::access::Caller::system("kanogap demo"),
@@ -262,6 +267,8 @@ pub fn load(db: &Db) -> Result<DemoSummary, AppError> {
             satisfaction_surveys: voc.surveys,
             satisfaction_answers: voc.survey_answers,
             improvement_plans,
+            root_causes: loop_summary.root_causes,
+            coscoms: loop_summary.coscoms,
             users: people
                 .iter()
                 .map(|(e, r, s, pw, _)| (e.clone(), *r, s.clone(), pw.clone()))

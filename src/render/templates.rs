@@ -67,6 +67,13 @@ const HTML: &[(&str, &str)] = &[
         include_str!("../../templates/pages/improvement_plan.html.hbs"),
     ),
     ("survey", include_str!("../../templates/pages/survey.html.hbs")),
+    (
+        "root_causes",
+        include_str!("../../templates/pages/root_causes.html.hbs"),
+    ),
+    ("root_cause", include_str!("../../templates/pages/root_cause.html.hbs")),
+    ("coscoms", include_str!("../../templates/pages/coscoms.html.hbs")),
+    ("coscom", include_str!("../../templates/pages/coscom.html.hbs")),
 ];
 /// Shared pieces of the HTML templates.
 const PARTIALS: &[(&str, &str)] = &[

@@ -464,8 +464,13 @@ fn check_links(conn: &mut DbConnection, links: &LinksInput) -> Result<LinksInput
             return Err(AppError::field(field, format!("no such {what}: {list}")));
         }
     }
-    // MERGE: check that `root_cause_id` names a root-cause analysis (422 on
-    // `links.root_cause_id`) once the root-cause tables are in.
+    if let Some(analysis) = links.root_cause_id {
+        crate::db::require_reference(
+            crate::db::root_causes::exists(conn, analysis)?,
+            "links.root_cause_id",
+            "root-cause analysis",
+        )?;
+    }
     Ok(links)
 }
 

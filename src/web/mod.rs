@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod complaints;
+pub mod coscom;
 pub mod docs;
 pub mod forms;
 pub mod imports;
@@ -13,6 +14,7 @@ pub mod leadership;
 pub mod paging;
 pub mod plans;
 pub mod requirements;
+pub mod root_causes;
 pub mod sessions;
 pub mod sign_in;
 pub mod stakeholder;
@@ -92,6 +94,18 @@ pages! {
     post "/improvement-plans/{id}/changes" => plans::add_change;
     post "/improvement-plans/{id}/changes/{change_id}" => plans::update_change;
     post "/improvement-plans/{id}/{action}" => plans::step;
+    get "/root-causes" => root_causes::list;
+    post "/root-causes" => root_causes::create;
+    get "/root-causes/{id}" => root_causes::page;
+    post "/root-causes/{id}/causes" => root_causes::add_cause;
+    post "/root-causes/{id}/causes/{cause_id}/verify" => root_causes::verify;
+    post "/root-causes/{id}/change" => root_causes::make_change;
+    get "/coscom" => coscom::list;
+    post "/coscom" => coscom::create;
+    get "/coscom/{id}" => coscom::page;
+    post "/coscom/{id}/checkpoints" => coscom::checkpoint;
+    post "/coscom/{id}/comments" => coscom::comment;
+    post "/coscom/{id}/close" => coscom::close;
 }
 
 async fn stylesheet() -> HttpResponse {
@@ -261,6 +275,8 @@ pub fn frame(req: &HttpRequest, caller: &Caller, title: impl Into<String>) -> Fr
             links.push(("/complaints".into(), "Complaints"));
             links.push(("/surveys".into(), "Surveys"));
             links.push(("/improvement-plans".into(), "Improvement plans"));
+            links.push(("/root-causes".into(), "Root causes"));
+            links.push(("/coscom".into(), "COScom"));
         }
         Role::Leadership => {
             links.push(("/dashboard".into(), "Gap report"));
@@ -273,6 +289,8 @@ pub fn frame(req: &HttpRequest, caller: &Caller, title: impl Into<String>) -> Fr
             links.push(("/complaints/stats".into(), "Complaint statistics"));
             links.push(("/surveys".into(), "Satisfaction"));
             links.push(("/improvement-plans".into(), "Improvement plans"));
+            links.push(("/root-causes".into(), "Root causes"));
+            links.push(("/coscom".into(), "COScom"));
         }
         Role::Facilitator => {
             links.push(("/sessions".into(), "Sessions"));
@@ -285,6 +303,8 @@ pub fn frame(req: &HttpRequest, caller: &Caller, title: impl Into<String>) -> Fr
             links.push(("/complaints".into(), "Complaints"));
             links.push(("/surveys".into(), "Surveys"));
             links.push(("/improvement-plans".into(), "Improvement plans"));
+            links.push(("/root-causes".into(), "Root causes"));
+            links.push(("/coscom".into(), "COScom"));
         }
         Role::Stakeholder => {
             for id in &caller.segment_ids {
@@ -293,6 +313,8 @@ pub fn frame(req: &HttpRequest, caller: &Caller, title: impl Into<String>) -> Fr
             links.push(("/complaints".into(), "Report a problem"));
             links.push(("/surveys".into(), "Satisfaction"));
             links.push(("/improvement-plans".into(), "Improvement plans"));
+            links.push(("/root-causes".into(), "Root causes"));
+            links.push(("/coscom".into(), "Project commitments"));
         }
     }
     let notice = req

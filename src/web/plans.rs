@@ -49,13 +49,13 @@ fn row(caller: &Caller, plan: PlanView) -> PlanRow {
 }
 
 #[derive(Serialize)]
-struct Owner {
+pub(super) struct Owner {
     id: i32,
     email: String,
 }
 
 /// Who may own a change: the active staff accounts an admin can list; others themselves.
-async fn owners(state: &AppState, caller: &Caller) -> Result<Vec<Owner>, AppError> {
+pub(super) async fn owners(state: &AppState, caller: &Caller) -> Result<Vec<Owner>, AppError> {
     if caller.may::<crate::access::AdminOnly>() {
         return Ok(service::users::list(state, caller, EVERY)
             .await?
@@ -281,7 +281,7 @@ pub struct ChangeForm {
     policy_change: String,
 }
 
-fn date(form: &mut FormState, field: &str, text: &str, required: bool) -> Option<NaiveDate> {
+pub(super) fn date(form: &mut FormState, field: &str, text: &str, required: bool) -> Option<NaiveDate> {
     match text.trim() {
         "" => {
             if required {

@@ -168,6 +168,36 @@ async fn demo_loads_a_realistic_data_set_once() {
         stdout.contains(&format!("{} improvement plans", plans.len())),
         "{stdout}"
     );
+    // The improvement loop: two analyses (one with a verified root cause and its links, one
+    // for the whole service) and a COScom with an off-track condition and its actions.
+    let (_, analyses) = app.get("/api/v1/root-causes", &lead).await;
+    assert_eq!(analyses["total"], 2, "{analyses}");
+    let callbacks = analyses["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["segment_id"].is_number())
+        .expect("the segment's analysis");
+    assert_eq!(callbacks["verified_count"], 1);
+    assert!(
+        !callbacks["links"]["complaint_ids"].as_array().unwrap().is_empty(),
+        "{callbacks}"
+    );
+    assert_eq!(callbacks["links"]["requirement_ids"].as_array().unwrap().len(), 1);
+    let (status, _, _) = app
+        .raw(
+            actix_web::http::Method::GET,
+            &format!("/api/v1/root-causes/{}/fishbone.svg", callbacks["id"]),
+            Some(&lead),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, commitments) = app.get("/api/v1/coscom", &lead).await;
+    assert_eq!(commitments["total"], 1);
+    let condition = &commitments["items"][0]["conditions"][1];
+    assert_eq!(condition["latest"], "off_track", "{commitments}");
+    assert_eq!(condition["history"].as_array().unwrap().len(), 2);
 
     // Only into an empty database.
     let again = kanogap(&url).arg("demo").output().unwrap();

@@ -993,3 +993,260 @@ async fn plan_from_draft_to_agreed_with_a_stakeholders_sign_off() {
     assert_eq!(plan["status"], "agreed");
     assert_eq!(plan["sign_offs"][0]["user_email"].as_str(), Some(email.as_str()));
 }
+
+async fn click(b: &Client, css: &str) {
+    b.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn type_into(b: &Client, css: &str, text: &str) {
+    b.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
+async fn choose(b: &Client, css: &str, value: &str) {
+    b.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .select_by_value(value)
+        .await
+        .unwrap();
+}
+
+/// Date inputs take their value from script: typing into them depends on the browser's locale.
+async fn set_date(b: &Client, id: &str, day: &str) {
+    b.execute(
+        "document.getElementById(arguments[0]).value = arguments[1];",
+        vec![json!(id), json!(day)],
+    )
+    .await
+    .unwrap();
+}
+
+/// A facilitator starts a fishbone analysis, adds three causes (one a sub-cause) inline and
+/// verifies one; the diagram shows them, the verified one marked; the segment's stakeholder
+/// reads it without the forms; leadership turns the verified cause into a plan change.
+#[actix_web::test]
+async fn a_fishbone_with_three_causes_one_verified_and_turned_into_a_plan_change() {
+    let Some(tools) = tools() else { return };
+    let app = spawn_app().await;
+    let finance = app.segment("Finance").await;
+    let (token, _) = app.user("facilitator", &[]).await;
+    let email = email_of(&app, &token).await;
+    let (stakeholder, _) = app.user("stakeholder", &[finance]).await;
+    let stakeholder_email = email_of(&app, &stakeholder).await;
+
+    let driver = start_driver(tools);
+    let b = browser(&driver).await;
+    sign_in(&b, &app, &email, PASSWORD).await;
+    b.find(Locator::LinkText("Root causes"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&b, |p| p == "/root-causes").await;
+    type_into(&b, "#r-problem", "Call-backs take 22 minutes, promised 5").await;
+    choose(&b, "#r-segment", &finance.to_string()).await;
+    choose(&b, "#r-set", "4S").await;
+    click(&b, "#start-analysis").await;
+    let at = wait_for_path(&b, |p| p.starts_with("/root-causes/")).await;
+    let id: i64 = at.rsplit('/').next().unwrap().parse().unwrap();
+    wait_for_text(&b, ".notice", "Analysis started").await;
+
+    for (category, parent, text) in [
+        ("Systems", None, "Call-back queue not on the wall board"),
+        ("Skills", None, "New staff not trained on call-backs"),
+        ("Systems", Some(0), "Board polls only every 15 minutes"),
+    ] {
+        choose(&b, "#c-category", category).await;
+        if let Some(i) = parent {
+            let (_, rca) = app.get(&format!("/api/v1/root-causes/{id}"), &token).await;
+            let parent_id = rca["causes"][i]["id"].as_i64().unwrap();
+            choose(&b, "#c-parent", &parent_id.to_string()).await;
+        }
+        type_into(&b, "#c-text", text).await;
+        click(&b, "#add-cause").await;
+        wait_for_text(&b, "#causes", text).await;
+    }
+    let (_, rca) = app.get(&format!("/api/v1/root-causes/{id}"), &token).await;
+    let first = rca["causes"][0]["id"].as_i64().unwrap();
+    assert_eq!(rca["causes"][2]["parent_id"].as_i64(), Some(first), "{rca}");
+    click(&b, &format!("#cause-{first} button.verify")).await;
+    wait_for_text(&b, ".notice", "verified root cause").await;
+    wait_for_text(&b, &format!("#cause-{first}"), "verified root cause").await;
+    let sub = b
+        .find(Locator::Css(&format!("#cause-{} ", rca["causes"][2]["id"])))
+        .await
+        .unwrap();
+    assert_eq!(sub.attr("data-depth").await.unwrap().as_deref(), Some("2"));
+    // The diagram, inline: the head, the bones, the causes, the verified one marked.
+    let svg = b.find(Locator::Id("fishbone")).await.unwrap().html(true).await.unwrap();
+    for needle in ["Systems", "Skills", "Call-back queue"] {
+        assert!(svg.contains(needle), "{needle} in {svg}");
+    }
+    assert!(svg.contains("Verified root cause"), "the legend: {svg}");
+    let (_, rca) = app.get(&format!("/api/v1/root-causes/{id}"), &token).await;
+    assert_eq!(
+        (rca["cause_count"].as_i64(), rca["verified_count"].as_i64()),
+        (Some(3), Some(1))
+    );
+    b.close().await.unwrap();
+
+    // The segment's stakeholder reads it, without the forms.
+    let driver = start_driver(tools);
+    let b = browser(&driver).await;
+    sign_in(&b, &app, &stakeholder_email, PASSWORD).await;
+    b.find(Locator::LinkText("Root causes"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&b, |p| p == "/root-causes").await;
+    click(&b, &format!("#root-cause-{id} a")).await;
+    wait_for_text(&b, "#causes", "Board polls only every 15 minutes").await;
+    assert!(b
+        .find_all(Locator::Css("#cause-form, button.verify, #to-plan-form"))
+        .await
+        .unwrap()
+        .is_empty());
+    b.close().await.unwrap();
+
+    // Leadership turns the verified root cause into a change of a draft plan.
+    let (lead, _) = app.user("leadership", &[]).await;
+    let lead_email = email_of(&app, &lead).await;
+    let plan = app
+        .create(
+            "/api/v1/improvement-plans",
+            &lead,
+            json!({"title": "Call-backs on time", "service_area_id": 8, "segment_ids": [finance]}),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    let driver = start_driver(tools);
+    let b = browser(&driver).await;
+    sign_in(&b, &app, &lead_email, PASSWORD).await;
+    b.goto(&format!("{}/root-causes/{id}", app.base)).await.unwrap();
+    choose(&b, "#t-cause", &first.to_string()).await;
+    choose(&b, "#t-plan", &plan.to_string()).await;
+    set_date(&b, "t-due", "2099-03-31").await;
+    type_into(&b, "#t-title", "Put the call-back queue on the wall board").await;
+    click(&b, "#to-plan").await;
+    wait_for_path(&b, |p| p == format!("/improvement-plans/{plan}")).await;
+    wait_for_text(&b, ".notice", "Change added from the root cause").await;
+    assert!(text_of(&b, "#changes")
+        .await
+        .contains("Put the call-back queue on the wall board"));
+    b.close().await.unwrap();
+    let (_, stored) = app.get(&format!("/api/v1/improvement-plans/{plan}"), &lead).await;
+    let links = &stored["changes"][0]["links"];
+    assert_eq!(
+        (links["root_cause_id"].as_i64(), links["cause_id"].as_i64()),
+        (Some(id), Some(first))
+    );
+}
+
+/// Leadership records a COScom with two conditions, then a checkpoint: off track without
+/// actions is refused beside the actions, with the ratings kept; with actions it is recorded
+/// and the history shows it. The segment's stakeholder comments.
+#[actix_web::test]
+async fn a_coscom_checkpoint_with_an_off_track_condition() {
+    let Some(tools) = tools() else { return };
+    let app = spawn_app().await;
+    let finance = app.segment("Finance").await;
+    let (token, _) = app.user("leadership", &[]).await;
+    let email = email_of(&app, &token).await;
+    let (stakeholder, _) = app.user("stakeholder", &[finance]).await;
+    let stakeholder_email = email_of(&app, &stakeholder).await;
+
+    let driver = start_driver(tools);
+    let b = browser(&driver).await;
+    sign_in(&b, &app, &email, PASSWORD).await;
+    b.find(Locator::LinkText("COScom"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&b, |p| p == "/coscom").await;
+    type_into(&b, "#k-project", "New expense system").await;
+    choose(&b, "#k-segment", &finance.to_string()).await;
+    set_date(&b, "k-starts", "2026-09-01").await;
+    type_into(
+        &b,
+        "#k-conditions",
+        "Clerks trained before go-live | all 12 clerks\nNo expense claim lost",
+    )
+    .await;
+    click(&b, "#record-coscom").await;
+    let at = wait_for_path(&b, |p| p.starts_with("/coscom/")).await;
+    let id: i64 = at.rsplit('/').next().unwrap().parse().unwrap();
+    let conditions = wait_for_text(&b, "#conditions", "No expense claim lost").await;
+    assert!(conditions.contains("all 12 clerks"), "{conditions}");
+    let (_, cos) = app.get(&format!("/api/v1/coscom/{id}"), &token).await;
+    let c1 = cos["conditions"][0]["id"].as_i64().unwrap();
+    let c2 = cos["conditions"][1]["id"].as_i64().unwrap();
+    assert!(cos["ambassador_email"].as_str().is_some(), "{cos}");
+
+    set_date(&b, "p-on", "2026-10-01").await;
+    choose(&b, &format!("#p-rating-{c1}"), "on_track").await;
+    choose(&b, &format!("#p-rating-{c2}"), "off_track").await;
+    type_into(&b, &format!("#p-note-{c2}"), "Two claims lost in September").await;
+    click(&b, "#record-checkpoint").await;
+    wait_for_text(&b, "#actions-error", "actions").await;
+    // The ratings are kept for the second try.
+    let kept = b
+        .find(Locator::Css(&format!("#p-rating-{c2}")))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("off_track"));
+    type_into(&b, "#p-actions", "Daily reconciliation until the import is fixed").await;
+    click(&b, "#record-checkpoint").await;
+    wait_for_text(&b, ".notice", "Checkpoint recorded").await;
+    let history = text_of(&b, &format!("#condition-{c2}")).await;
+    assert!(
+        history.contains("off_track") && history.contains("2026-10-01"),
+        "{history}"
+    );
+    assert!(text_of(&b, "#checkpoints").await.contains("Daily reconciliation"));
+    b.close().await.unwrap();
+
+    let driver = start_driver(tools);
+    let b = browser(&driver).await;
+    sign_in(&b, &app, &stakeholder_email, PASSWORD).await;
+    b.find(Locator::LinkText("Project commitments"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&b, |p| p == "/coscom").await;
+    click(&b, &format!("#coscom-{id} a")).await;
+    wait_for_text(&b, &format!("#condition-{c2}"), "off_track").await;
+    assert!(b
+        .find_all(Locator::Css("#checkpoint-form, #close-form"))
+        .await
+        .unwrap()
+        .is_empty());
+    type_into(&b, "#m-text", "Please tell us when the import is fixed").await;
+    click(&b, "#add-comment").await;
+    wait_for_text(&b, "#comments", "Please tell us when the import is fixed").await;
+    b.close().await.unwrap();
+
+    let (_, cos) = app.get(&format!("/api/v1/coscom/{id}"), &token).await;
+    assert_eq!(cos["conditions"][1]["latest"], "off_track");
+    assert_eq!(cos["comments"][0]["user_email"], stakeholder_email.as_str());
+}

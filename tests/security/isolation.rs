@@ -1432,3 +1432,140 @@ async fn improvement_plans_of_another_segment_stay_hidden() {
         (&json!("in_review"), &json!([]), &json!("planned"))
     );
 }
+
+/// Root-cause analyses and COScom: a stakeholder of A reads A's analyses (and those without a
+/// segment), A's commitments, their causes, fishbones, checkpoints and comments, and nothing of
+/// B's (404 by id and in the diagram, left out of lists and totals, no text in the bytes); every
+/// write A tries on B's (or on A's, where stakeholders may not write) is refused and changes
+/// nothing.
+#[actix_web::test]
+async fn root_causes_and_coscom_of_another_segment_stay_hidden() {
+    let app = spawn_app().await;
+    let admin = app.admin.as_str();
+    let a = app.segment("Finance").await;
+    let b = app.segment(&format!("Research {MARK}")).await;
+    let analysis =
+        |segment: Option<i64>, problem: &str| json!({"problem": problem, "segment_id": segment, "category_set": "4S"});
+    let a_rca = id(&app
+        .create("/api/v1/root-causes", admin, analysis(Some(a), "Slow call-backs"))
+        .await);
+    let general = id(&app
+        .create("/api/v1/root-causes", admin, analysis(None, "Printing fails"))
+        .await);
+    let b_rca = id(&app
+        .create(
+            "/api/v1/root-causes",
+            admin,
+            analysis(Some(b), &format!("{MARK} secret problem")),
+        )
+        .await);
+    let b_cause = id(&app
+        .create(
+            &format!("/api/v1/root-causes/{b_rca}/causes"),
+            admin,
+            json!({"category": "Skills", "text": format!("{MARK} cause")}),
+        )
+        .await);
+    let commitment = |segment: i64, project: &str| json!({"project": project, "segment_id": segment, "starts_on": "2026-01-01", "conditions": [{"text": format!("{project} works")}]});
+    let a_cos = id(&app.create("/api/v1/coscom", admin, commitment(a, "Expenses")).await);
+    let b_cos = app
+        .create("/api/v1/coscom", admin, commitment(b, &format!("{MARK} lab")))
+        .await;
+    let b_condition = b_cos["conditions"][0]["id"].as_i64().unwrap();
+    let b_cos = id(&b_cos);
+    app.create(
+        &format!("/api/v1/coscom/{b_cos}/comments"),
+        admin,
+        json!({"text": format!("{MARK} remark")}),
+    )
+    .await;
+    let (a_token, _) = app.user("stakeholder", &[a]).await;
+
+    let mut problems = Vec::new();
+    let mut probe = async |req: Req, expected: u16| -> Vec<u8> {
+        let (status, bytes, _) = send(&app, Some(&a_token), &req).await;
+        if status != expected {
+            problems.push(format!(
+                "{}: expected {expected}, got {status}: {}",
+                req.label(),
+                excerpt(&bytes)
+            ));
+        }
+        if contains_ignore_case(&bytes, MARK) {
+            problems.push(format!("{}: B's data in the body: {}", req.label(), excerpt(&bytes)));
+        }
+        bytes
+    };
+    let list = json(&probe(Req::get("/api/v1/root-causes"), 200).await);
+    let mut seen: Vec<i64> = list["items"].as_array().unwrap().iter().map(id).collect();
+    seen.sort_unstable();
+    assert_eq!((list["total"].as_i64(), seen), (Some(2), vec![a_rca, general]));
+    let list = json(&probe(Req::get(format!("/api/v1/root-causes?segment_id={b}")), 200).await);
+    assert_eq!(list["total"], 0);
+    probe(Req::get(format!("/api/v1/root-causes/{a_rca}")), 200).await;
+    probe(Req::get(format!("/api/v1/root-causes/{general}/fishbone.svg")), 200).await;
+    for path in [
+        format!("/api/v1/root-causes/{b_rca}"),
+        format!("/api/v1/root-causes/{b_rca}/fishbone.svg"),
+        format!("/api/v1/root-causes/{NOWHERE}"),
+        format!("/api/v1/coscom/{b_cos}"),
+        format!("/api/v1/coscom/{NOWHERE}"),
+    ] {
+        probe(Req::get(path), 404).await;
+    }
+    let list = json(&probe(Req::get("/api/v1/coscom"), 200).await);
+    let seen: Vec<i64> = list["items"].as_array().unwrap().iter().map(id).collect();
+    assert_eq!((list["total"].as_i64(), seen), (Some(1), vec![a_cos]));
+    let list = json(&probe(Req::get(format!("/api/v1/coscom?segment_id={b}")), 200).await);
+    assert_eq!(list["total"], 0);
+    probe(Req::get(format!("/api/v1/coscom/{a_cos}")), 200).await;
+
+    // Writes: stakeholders never write analyses; on B's COScom a comment is a 404.
+    for req in [
+        Req::post("/api/v1/root-causes", analysis(Some(a), "mine")),
+        Req::patch(format!("/api/v1/root-causes/{b_rca}"), json!({"problem": "x"})),
+        Req::delete(format!("/api/v1/root-causes/{b_rca}")),
+        Req::post(
+            format!("/api/v1/root-causes/{b_rca}/causes"),
+            json!({"category": "Skills", "text": "x"}),
+        ),
+        Req::patch(
+            format!("/api/v1/root-causes/{b_rca}/causes/{b_cause}"),
+            json!({"verified": true}),
+        ),
+        Req::delete(format!("/api/v1/root-causes/{b_rca}/causes/{b_cause}")),
+        Req::post(
+            format!("/api/v1/root-causes/{b_rca}/causes/{b_cause}/change"),
+            json!({"plan_id": NOWHERE, "title": "x", "owner_id": NOWHERE, "due_on": "2099-01-01"}),
+        ),
+        Req::post("/api/v1/coscom", commitment(a, "mine")),
+        Req::post(
+            format!("/api/v1/coscom/{b_cos}/checkpoints"),
+            json!({"on": "2026-02-01", "ratings": [{"condition_id": b_condition, "rating": "on_track"}]}),
+        ),
+        Req::post_empty(format!("/api/v1/coscom/{b_cos}/close")),
+    ] {
+        probe(req, 403).await;
+    }
+    probe(
+        Req::post(format!("/api/v1/coscom/{b_cos}/comments"), json!({"text": "sneaky"})),
+        404,
+    )
+    .await;
+    probe(
+        Req::post(format!("/api/v1/coscom/{a_cos}/comments"), json!({"text": "fine"})),
+        201,
+    )
+    .await;
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+
+    let (_, b_now) = app.get(&format!("/api/v1/root-causes/{b_rca}"), admin).await;
+    assert_eq!(
+        (b_now["cause_count"].as_i64(), b_now["verified_count"].as_i64()),
+        (Some(1), Some(0))
+    );
+    let (_, b_now) = app.get(&format!("/api/v1/coscom/{b_cos}"), admin).await;
+    assert_eq!(b_now["status"], "open");
+    assert_eq!(b_now["comments"].as_array().unwrap().len(), 1);
+    assert_eq!(b_now["checkpoints"], json!([]));
+}

@@ -205,6 +205,37 @@ fn table() -> Vec<Row> {
         rowv("GET /api/v1/reports/service", "period=2026-03&format=md", SIGNED_IN),
         rowv("GET /api/v1/reports/service", "period=2026-03&format=html", SIGNED_IN),
         rowv("GET /api/v1/reports/service", "segment_id={s}", SIGNED_IN),
+        // Root-cause analyses: written by admins, leadership and facilitators; read by
+        // stakeholders of their segment.
+        row("GET /api/v1/root-causes", SIGNED_IN),
+        rowv("GET /api/v1/root-causes", "segment_id={s}", SIGNED_IN),
+        row("POST /api/v1/root-causes", [401, 201, 201, 201, 403]),
+        row("GET /api/v1/root-causes/{id}", SIGNED_IN),
+        row("PATCH /api/v1/root-causes/{id}", [401, 200, 200, 200, 403]),
+        row("DELETE /api/v1/root-causes/{id}", [401, 204, 204, 204, 403]),
+        row("POST /api/v1/root-causes/{id}/causes", [401, 201, 201, 201, 403]),
+        row(
+            "PATCH /api/v1/root-causes/{id}/causes/{cause_id}",
+            [401, 200, 200, 200, 403],
+        ),
+        row(
+            "DELETE /api/v1/root-causes/{id}/causes/{cause_id}",
+            [401, 204, 204, 204, 403],
+        ),
+        row("GET /api/v1/root-causes/{id}/fishbone.svg", SIGNED_IN),
+        // A cause turned into an improvement-plan change: plan managers.
+        row(
+            "POST /api/v1/root-causes/{id}/causes/{cause_id}/change",
+            [401, 201, 201, 403, 403],
+        ),
+        // COScom: written by staff; the segment's stakeholders read and comment.
+        row("GET /api/v1/coscom", SIGNED_IN),
+        rowv("GET /api/v1/coscom", "segment_id={s}&status=open", SIGNED_IN),
+        row("POST /api/v1/coscom", [401, 201, 201, 201, 403]),
+        row("GET /api/v1/coscom/{id}", SIGNED_IN),
+        row("POST /api/v1/coscom/{id}/checkpoints", [401, 201, 201, 201, 403]),
+        row("POST /api/v1/coscom/{id}/comments", [401, 201, 201, 201, 201]),
+        row("POST /api/v1/coscom/{id}/close", [401, 200, 200, 200, 403]),
         // Improvement plans: read by all (stakeholders: plans naming their segments), managed
         // by admins and leadership, signed off by the named segments' stakeholders.
         row("GET /api/v1/improvement-plans", SIGNED_IN),
@@ -243,6 +274,10 @@ fn table() -> Vec<Row> {
 struct Fixture {
     s: i64,
     s_name: String,
+    root_cause: i64,
+    cause: i64,
+    coscom: i64,
+    condition: i64,
     requirement: i64,
     requirement_key: String,
     session: i64,
@@ -344,6 +379,18 @@ async fn fixture(app: &TestApp) -> Fixture {
         json!({"period": "2026-01", "value": 4}),
     )
     .await;
+    let root_cause = root_cause_in(app, s).await;
+    let cause = cause_in(app, root_cause).await;
+    let coscom = id(&app
+        .create(
+            "/api/v1/coscom",
+            &app.admin,
+            json!({"project": "Matrix project", "segment_id": s, "starts_on": "2026-01-01", "conditions": [{"text": "It works"}]}),
+        )
+        .await);
+    let condition = app.get(&format!("/api/v1/coscom/{coscom}"), &app.admin).await.1["conditions"][0]["id"]
+        .as_i64()
+        .expect("condition id");
     let (_, user) = app.user("facilitator", &[]).await;
     let (plan, plan_change) = plan_in(app, s, user, "draft", None).await;
     let login_email = "matrix-login@example.test".to_owned();
@@ -379,6 +426,10 @@ async fn fixture(app: &TestApp) -> Fixture {
         survey,
         calendar,
         target,
+        root_cause,
+        cause,
+        coscom,
+        condition,
         reported,
         plan,
         plan_change,
@@ -446,6 +497,28 @@ async fn plan_in(app: &TestApp, s: i64, owner: i64, status: &str, signer: Option
         assert_eq!(code, 200, "{step} {plan}: {body}");
     }
     (plan, change)
+}
+
+/// A fresh root-cause analysis of segment `s`.
+async fn root_cause_in(app: &TestApp, s: i64) -> i64 {
+    id(&app
+        .create(
+            "/api/v1/root-causes",
+            &app.admin,
+            json!({"problem": "Matrix problem", "segment_id": s, "category_set": "4S"}),
+        )
+        .await)
+}
+
+/// A fresh cause of analysis `rc`.
+async fn cause_in(app: &TestApp, rc: i64) -> i64 {
+    id(&app
+        .create(
+            &format!("/api/v1/root-causes/{rc}/causes"),
+            &app.admin,
+            json!({"category": "Systems", "text": "Matrix cause"}),
+        )
+        .await)
 }
 
 /// A fresh complaint of segment `s`, taken through its life cycle up to `status`.
@@ -775,6 +848,67 @@ async fn request(app: &TestApp, fx: &Fixture, route: &str) -> Req {
             ),
         ),
         "GET /api/v1/reports/service" => Req::get("/api/v1/reports/service"),
+        "GET /api/v1/root-causes" => Req::get("/api/v1/root-causes"),
+        "POST /api/v1/root-causes" => Req::post(
+            "/api/v1/root-causes",
+            json!({"problem": format!("problem {n}"), "segment_id": s, "category_set": "6M"}),
+        ),
+        "GET /api/v1/root-causes/{id}" => Req::get(format!("/api/v1/root-causes/{}", fx.root_cause)),
+        "PATCH /api/v1/root-causes/{id}" => Req::patch(
+            format!("/api/v1/root-causes/{}", fx.root_cause),
+            json!({"problem": format!("problem {n}")}),
+        ),
+        "DELETE /api/v1/root-causes/{id}" => {
+            let fresh = root_cause_in(app, s).await;
+            Req::delete(format!("/api/v1/root-causes/{fresh}"))
+        }
+        "POST /api/v1/root-causes/{id}/causes" => Req::post(
+            format!("/api/v1/root-causes/{}/causes", fx.root_cause),
+            json!({"category": "Skills", "text": format!("cause {n}"), "parent_id": null}),
+        ),
+        "POST /api/v1/root-causes/{id}/causes/{cause_id}/change" => {
+            // A fresh draft plan each time: a plan holds at most eight changes.
+            let (fresh, _) = plan_in(app, s, fx.user, "draft", None).await;
+            Req::post(
+                format!("/api/v1/root-causes/{}/causes/{}/change", fx.root_cause, fx.cause),
+                json!({"plan_id": fresh, "title": format!("Treat it {n}"), "owner_id": fx.user, "due_on": "2099-01-01"}),
+            )
+        }
+        "PATCH /api/v1/root-causes/{id}/causes/{cause_id}" => Req::patch(
+            format!("/api/v1/root-causes/{}/causes/{}", fx.root_cause, fx.cause),
+            json!({"votes": n, "verified": true}),
+        ),
+        "DELETE /api/v1/root-causes/{id}/causes/{cause_id}" => {
+            let fresh = cause_in(app, fx.root_cause).await;
+            Req::delete(format!("/api/v1/root-causes/{}/causes/{fresh}", fx.root_cause))
+        }
+        "GET /api/v1/root-causes/{id}/fishbone.svg" => {
+            Req::get(format!("/api/v1/root-causes/{}/fishbone.svg", fx.root_cause))
+        }
+        "GET /api/v1/coscom" => Req::get("/api/v1/coscom"),
+        "POST /api/v1/coscom" => Req::post(
+            "/api/v1/coscom",
+            json!({"project": format!("project {n}"), "segment_id": s, "starts_on": "2026-01-01", "conditions": [{"text": "x"}]}),
+        ),
+        "GET /api/v1/coscom/{id}" => Req::get(format!("/api/v1/coscom/{}", fx.coscom)),
+        "POST /api/v1/coscom/{id}/checkpoints" => Req::post(
+            format!("/api/v1/coscom/{}/checkpoints", fx.coscom),
+            json!({"on": "2026-02-01", "ratings": [{"condition_id": fx.condition, "rating": "off_track"}], "actions": format!("action {n}")}),
+        ),
+        "POST /api/v1/coscom/{id}/comments" => Req::post(
+            format!("/api/v1/coscom/{}/comments", fx.coscom),
+            json!({"text": format!("comment {n}")}),
+        ),
+        "POST /api/v1/coscom/{id}/close" => {
+            let fresh = id(&app
+                .create(
+                    "/api/v1/coscom",
+                    admin,
+                    json!({"project": format!("closing {n}"), "segment_id": s, "starts_on": "2026-01-01", "conditions": [{"text": "x"}]}),
+                )
+                .await);
+            Req::post_empty(format!("/api/v1/coscom/{fresh}/close"))
+        }
         "GET /api/v1/improvement-plans" => Req::get("/api/v1/improvement-plans"),
         "POST /api/v1/improvement-plans" => Req::post(
             "/api/v1/improvement-plans",
@@ -1007,6 +1141,8 @@ async fn refusals_come_before_the_input_is_judged() {
         (Req::patch("/api/v1/service-areas/1", bad.clone()), "facilitator", 403),
         (Req::post("/api/v1/assessments", bad.clone()), "facilitator", 403),
         (Req::post("/api/v1/sla-drafts", bad.clone()), "stakeholder", 403),
+        (Req::post("/api/v1/root-causes", bad.clone()), "stakeholder", 403),
+        (Req::post("/api/v1/coscom", bad.clone()), "stakeholder", 403),
         (
             Req::patch(format!("/api/v1/sla-drafts/{sla}"), bad.clone()),
             "facilitator",

@@ -73,6 +73,22 @@ fn table() -> Vec<Row> {
         row("POST /surveys", WRITES),
         row("GET /surveys/{id}", SIGNED_IN),
         row("POST /surveys/{id}/answers", WRITES),
+        // Root-cause analyses: staff start them and add and verify causes; stakeholders read
+        // their segments'.
+        row("GET /root-causes", SIGNED_IN),
+        row("POST /root-causes", WRITES),
+        row("GET /root-causes/{id}", SIGNED_IN),
+        row("POST /root-causes/{id}/causes", WRITES),
+        row("POST /root-causes/{id}/causes/{cause_id}/verify", WRITES),
+        // A root cause turned into a plan change: plan managers.
+        row("POST /root-causes/{id}/change", SLA_MANAGERS),
+        // COScom: staff record, check and close; the segment's stakeholders read and comment.
+        row("GET /coscom", SIGNED_IN),
+        row("POST /coscom", WRITES),
+        row("GET /coscom/{id}", SIGNED_IN),
+        row("POST /coscom/{id}/checkpoints", WRITES),
+        row("POST /coscom/{id}/comments", [303, 303, 303, 303, 303]),
+        row("POST /coscom/{id}/close", WRITES),
         // Improvement plans: everyone reads (stakeholders: plans naming their segments);
         // leadership and admins draft and steer them; the named segments' stakeholders sign off.
         row("GET /improvement-plans", SIGNED_IN),
@@ -134,6 +150,10 @@ struct Fixture {
     session: i64,
     sla: i64,
     survey: i64,
+    root_cause: i64,
+    cause: i64,
+    coscom: i64,
+    condition: i64,
     user: i64,
     login_email: String,
     tokens: Vec<(Who, Option<String>)>,
@@ -171,6 +191,24 @@ async fn fixture(app: &TestApp) -> Fixture {
             json!({"title": "Overall 2026", "kind": "overall", "opened_on": "2026-01-01", "segment_ids": [s]}),
         )
         .await);
+    let root_cause = id(&app
+        .create(
+            "/api/v1/root-causes",
+            &app.admin,
+            json!({"problem": "Call-backs are late", "segment_id": s, "category_set": "4S"}),
+        )
+        .await);
+    let cause = id(&app
+        .create(
+            &format!("/api/v1/root-causes/{root_cause}/causes"),
+            &app.admin,
+            json!({"category": "Systems", "text": "Queue not on the wall board"}),
+        )
+        .await);
+    let coscom = coscom_in(app, s).await;
+    let condition = app.get(&format!("/api/v1/coscom/{coscom}"), &app.admin).await.1["conditions"][0]["id"]
+        .as_i64()
+        .expect("condition id");
     let (_, user) = app.user("facilitator", &[]).await;
     let login_email = "pages-login@example.test".to_owned();
     app.create(
@@ -195,6 +233,10 @@ async fn fixture(app: &TestApp) -> Fixture {
         session,
         sla,
         survey,
+        root_cause,
+        cause,
+        coscom,
+        condition,
         user,
         login_email,
         tokens,
@@ -260,6 +302,17 @@ async fn plan_in(app: &TestApp, s: i64, owner: i64, status: &str, signer: Option
         assert_eq!(code, 200, "{step} {plan}: {body}");
     }
     (plan, change)
+}
+
+/// A fresh open COScom of segment `s`.
+async fn coscom_in(app: &TestApp, s: i64) -> i64 {
+    id(&app
+        .create(
+            "/api/v1/coscom",
+            &app.admin,
+            json!({"project": "Expense system", "segment_id": s, "starts_on": "2026-01-01", "conditions": [{"text": "Training first"}]}),
+        )
+        .await)
 }
 
 /// The request a row sends, with fresh objects where a success would use one up.
@@ -415,6 +468,72 @@ async fn request(app: &TestApp, fx: &Fixture, route: &str, variant: &str) -> Pag
             form: Vec::new(),
             file: Some(format!("respondent,segment,score\npage-{n},Finance,4\n")),
         },
+        "GET /root-causes" => PageReq::get("/root-causes"),
+        "POST /root-causes" => PageReq::post(
+            "/root-causes",
+            &[
+                ("problem", format!("Problem {n}")),
+                ("segment_id", s.to_string()),
+                ("category_set", "custom".into()),
+                ("categories", "Tools\nHandover".into()),
+            ],
+        ),
+        "GET /root-causes/{id}" => PageReq::get(format!("/root-causes/{}", fx.root_cause)),
+        "POST /root-causes/{id}/causes" => PageReq::post(
+            format!("/root-causes/{}/causes", fx.root_cause),
+            &[
+                ("category", "Skills".into()),
+                ("parent_id", fx.cause.to_string()),
+                ("text", format!("Sub-cause {n}")),
+                ("evidence", String::new()),
+            ],
+        ),
+        "POST /root-causes/{id}/causes/{cause_id}/verify" => PageReq::post(
+            format!("/root-causes/{}/causes/{}/verify", fx.root_cause, fx.cause),
+            &[("verified", if n % 2 == 0 { "true" } else { "false" }.into())],
+        ),
+        "POST /root-causes/{id}/change" => {
+            let (plan, _) = plan_in(app, s, fx.user, "draft", None).await;
+            PageReq::post(
+                format!("/root-causes/{}/change", fx.root_cause),
+                &[
+                    ("cause_id", fx.cause.to_string()),
+                    ("plan_id", plan.to_string()),
+                    ("title", format!("Treat it {n}")),
+                    ("owner_id", fx.user.to_string()),
+                    ("due_on", "2099-01-01".into()),
+                ],
+            )
+        }
+        "GET /coscom" => PageReq::get("/coscom"),
+        "POST /coscom" => PageReq::post(
+            "/coscom",
+            &[
+                ("project", format!("Project {n}")),
+                ("segment_id", s.to_string()),
+                ("ambassador", "me".into()),
+                ("starts_on", "2026-02-01".into()),
+                ("conditions", "Training first | all trained\nNo lost claims".into()),
+            ],
+        ),
+        "GET /coscom/{id}" => PageReq::get(format!("/coscom/{}", fx.coscom)),
+        "POST /coscom/{id}/checkpoints" => PageReq::post(
+            format!("/coscom/{}/checkpoints", fx.coscom),
+            &[
+                ("on", "2026-03-01".into()),
+                (format!("rating_{}", fx.condition).as_str(), "off_track".into()),
+                (format!("note_{}", fx.condition).as_str(), format!("note {n}")),
+                ("actions", "Weekly call".into()),
+            ],
+        ),
+        "POST /coscom/{id}/comments" => PageReq::post(
+            format!("/coscom/{}/comments", fx.coscom),
+            &[("text", format!("Comment {n}"))],
+        ),
+        "POST /coscom/{id}/close" => {
+            let fresh = coscom_in(app, s).await;
+            PageReq::post(format!("/coscom/{fresh}/close"), &[("survey_id", String::new())])
+        }
         "GET /improvement-plans" => PageReq::get("/improvement-plans"),
         "POST /improvement-plans" => PageReq::post(
             "/improvement-plans",

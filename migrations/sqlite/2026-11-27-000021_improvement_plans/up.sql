@@ -27,7 +27,7 @@ CREATE TABLE improvement_plan_segments (
 CREATE INDEX improvement_plan_segments_segment_idx ON improvement_plan_segments (segment_id);
 
 -- A change of a plan. root_cause_id / cause_id name the root-cause analysis and cause the change
--- treats; their foreign keys arrive with the root-cause tables.
+-- treats (the analysis's migration runs first); deleting either leaves the change, unlinked.
 CREATE TABLE improvement_plan_changes (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     plan_id INTEGER NOT NULL REFERENCES improvement_plans (id) ON DELETE CASCADE,
@@ -40,8 +40,8 @@ CREATE TABLE improvement_plan_changes (
     policy_change TEXT,
     status TEXT NOT NULL CHECK (status IN ('planned', 'in_progress', 'done', 'dropped')),
     done_on DATE,
-    root_cause_id INTEGER NULL,
-    cause_id INTEGER NULL,
+    root_cause_id INTEGER NULL REFERENCES root_causes (id) ON DELETE SET NULL,
+    cause_id INTEGER NULL REFERENCES root_cause_causes (id) ON DELETE SET NULL,
     created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
     updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CHECK ((status = 'done') = (done_on IS NOT NULL))

@@ -1,0 +1,11 @@
+DROP TABLE coscom_comments;
+DROP TABLE coscom_ratings;
+DROP TABLE coscom_checkpoints;
+DROP TABLE coscom_conditions;
+DROP TABLE coscoms;
+DROP TABLE root_cause_requirements;
+DROP TABLE root_cause_service_targets;
+DROP TABLE root_cause_complaints;
+DROP TABLE root_cause_causes;
+DROP TABLE root_cause_categories;
+DROP TABLE root_causes;
