@@ -631,7 +631,11 @@ pub async fn make_change(
                 due_on: input.due_on,
                 resources: input.resources,
                 policy_change: input.policy_change,
-                links: input.links,
+                // The analysis is this one, whatever the body says.
+                links: input.links.map(|links| improvement_plans::LinksInput {
+                    root_cause_id: None,
+                    ..links
+                }),
             };
             improvement_plans::add_change_in(c, &caller, input.plan_id, change, Some((root_cause_id, cause_id)))
                 .map_err(|e| match e {
