@@ -58,6 +58,19 @@ const HTML: &[(&str, &str)] = &[
     ),
     ("surveys", include_str!("../../templates/pages/surveys.html.hbs")),
     ("survey", include_str!("../../templates/pages/survey.html.hbs")),
+    ("calendars", include_str!("../../templates/pages/calendars.html.hbs")),
+    (
+        "service_targets",
+        include_str!("../../templates/pages/service_targets.html.hbs"),
+    ),
+    (
+        "ticket_import",
+        include_str!("../../templates/pages/ticket_import.html.hbs"),
+    ),
+    (
+        "service_report_page",
+        include_str!("../../templates/pages/service_report_page.html.hbs"),
+    ),
 ];
 /// Shared pieces of the HTML templates.
 const PARTIALS: &[(&str, &str)] = &[

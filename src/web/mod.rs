@@ -12,6 +12,7 @@ pub mod kano;
 pub mod leadership;
 pub mod paging;
 pub mod requirements;
+pub mod service_levels;
 pub mod sessions;
 pub mod sign_in;
 pub mod stakeholder;
@@ -85,6 +86,19 @@ pages! {
     post "/surveys" => surveys::create;
     get "/surveys/{id}" => surveys::survey;
     post "/surveys/{id}/answers" => surveys::upload_answers;
+    get "/calendars" => service_levels::calendars;
+    post "/calendars" => service_levels::create_calendar;
+    get "/calendars/{id}" => service_levels::calendar;
+    post "/calendars/{id}" => service_levels::update_calendar;
+    get "/service-targets" => service_levels::targets;
+    post "/service-targets" => service_levels::create_target;
+    get "/service-targets/{id}" => service_levels::target;
+    post "/service-targets/{id}" => service_levels::update_target;
+    post "/service-targets/{id}/measurements" => service_levels::add_measurement;
+    post "/service-targets/{id}/measurements/{period}" => service_levels::correct_measurement;
+    get "/imports/tickets" => service_levels::ticket_import_page;
+    post "/imports/tickets" => service_levels::import_tickets;
+    get "/reports/service" => service_levels::service_report;
 }
 
 async fn stylesheet() -> HttpResponse {
@@ -253,6 +267,10 @@ pub fn frame(req: &HttpRequest, caller: &Caller, title: impl Into<String>) -> Fr
             links.push(("/requirements".into(), "Requirements"));
             links.push(("/complaints".into(), "Complaints"));
             links.push(("/surveys".into(), "Surveys"));
+            links.push(("/reports/service".into(), "Service report"));
+            links.push(("/service-targets".into(), "Service targets"));
+            links.push(("/calendars".into(), "Calendars"));
+            links.push(("/imports/tickets".into(), "Ticket upload"));
         }
         Role::Leadership => {
             links.push(("/dashboard".into(), "Gap report"));
@@ -264,6 +282,10 @@ pub fn frame(req: &HttpRequest, caller: &Caller, title: impl Into<String>) -> Fr
             links.push(("/complaints".into(), "Complaints"));
             links.push(("/complaints/stats".into(), "Complaint statistics"));
             links.push(("/surveys".into(), "Satisfaction"));
+            links.push(("/reports/service".into(), "Service report"));
+            links.push(("/service-targets".into(), "Service targets"));
+            links.push(("/calendars".into(), "Calendars"));
+            links.push(("/imports/tickets".into(), "Ticket upload"));
         }
         Role::Facilitator => {
             links.push(("/sessions".into(), "Sessions"));
@@ -275,6 +297,8 @@ pub fn frame(req: &HttpRequest, caller: &Caller, title: impl Into<String>) -> Fr
             links.push(("/dashboard".into(), "Gap report"));
             links.push(("/complaints".into(), "Complaints"));
             links.push(("/surveys".into(), "Surveys"));
+            links.push(("/imports/tickets".into(), "Ticket upload"));
+            links.push(("/reports/service".into(), "Service report"));
         }
         Role::Stakeholder => {
             for id in &caller.segment_ids {
@@ -282,6 +306,7 @@ pub fn frame(req: &HttpRequest, caller: &Caller, title: impl Into<String>) -> Fr
             }
             links.push(("/complaints".into(), "Report a problem"));
             links.push(("/surveys".into(), "Satisfaction"));
+            links.push(("/reports/service".into(), "Service report"));
         }
     }
     let notice = req
