@@ -1082,7 +1082,7 @@ async fn leadership_keeps_calendars_targets_tickets_and_figures_and_reads_the_se
     b.find(Locator::LinkText("Service report")).await.unwrap().click().await.unwrap();
     wait_for_path(&b, |p| p == "/reports/service").await;
     let report = wait_for_text(&b, "#service-report", "2 targets").await;
-    assert!(report.contains("HD-CALLBACK") && report.contains("first_response"), "{report}");
+    assert!(report.contains("HD-CALLBACK") && report.contains("first response"), "{report}");
     let charts = b.find_all(Locator::Css("#service-report .trends svg")).await.unwrap();
     assert_eq!(charts.len(), 2, "one trend chart per target");
     let csv = b
