@@ -877,7 +877,11 @@ mod tickets {
     fn write_csv(path: &Path, rows: u64, segments: &[String]) {
         let file = std::fs::File::create(path).expect("create the tickets CSV");
         let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
-        writeln!(out, "ticket,segment,opened_at,first_response_at,resolved_at,priority,paused_minutes").unwrap();
+        writeln!(
+            out,
+            "ticket,segment,opened_at,first_response_at,resolved_at,priority,paused_minutes"
+        )
+        .unwrap();
         let start = chrono::NaiveDate::from_ymd_opt(2025, 1, 1)
             .unwrap()
             .and_hms_opt(0, 0, 0)
@@ -1020,7 +1024,10 @@ mod tickets {
         ));
         fresh_copy(&catalogue, &db);
         let big = import(s, &db, &big_csv, rows);
-        progress(&format!("{rows} tickets: {:.2} s, peak RSS {:.1} MiB", big.secs, big.rss_mib));
+        progress(&format!(
+            "{rows} tickets: {:.2} s, peak RSS {:.1} MiB",
+            big.secs, big.rss_mib
+        ));
         add_targets(&db);
         let (report_ms, json) = report(s, &db, "json");
         let report: serde_json::Value = serde_json::from_str(json.trim()).expect("the report as JSON");
@@ -1029,7 +1036,9 @@ mod tickets {
             .map(|items| items.iter().filter_map(|i| i["counted"].as_u64()).sum())
             .unwrap_or(0);
         let targets = report["summary"]["targets"].as_u64().unwrap_or(0);
-        progress(&format!("service report: {report_ms:.0} ms, {targets} targets, {counted} ticket counts"));
+        progress(&format!(
+            "service report: {report_ms:.0} ms, {targets} targets, {counted} ticket counts"
+        ));
         let mb = |p: &Path| std::fs::metadata(p).map(|m| m.len() as f64 / 1048576.0).unwrap_or(0.0);
         let md = format!(
             "| benchmark | result |\n|---|---|\n\

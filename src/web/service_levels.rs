@@ -817,7 +817,16 @@ fn ticket_view(
 pub async fn ticket_import_page(req: HttpRequest, caller: Option<Caller>, state: web::Data<AppState>) -> PageResult {
     let caller = signed_in(caller)?;
     allowed::<ImportTickets>(&caller)?;
-    ticket_view(&req, &caller, &state, None, Vec::new(), None, "UTC".into(), StatusCode::OK)
+    ticket_view(
+        &req,
+        &caller,
+        &state,
+        None,
+        Vec::new(),
+        None,
+        "UTC".into(),
+        StatusCode::OK,
+    )
 }
 
 /// `POST /imports/tickets` (multipart: csrf, timezone, file): the API's import, all or nothing.
@@ -930,5 +939,11 @@ pub async fn service_report(
         error,
     };
     let title = format!("Service report {}", service_report::month_name(period));
-    render_status(&state, StatusCode::OK, "service_report_page", &frame(&req, &caller, title), &data)
+    render_status(
+        &state,
+        StatusCode::OK,
+        "service_report_page",
+        &frame(&req, &caller, title),
+        &data,
+    )
 }

@@ -929,7 +929,12 @@ async fn leadership_keeps_calendars_targets_tickets_and_figures_and_reads_the_se
     sign_in(&b, &app, &email, PASSWORD).await;
 
     // A calendar: an unknown timezone is refused beside its field, the rest kept.
-    b.find(Locator::LinkText("Calendars")).await.unwrap().click().await.unwrap();
+    b.find(Locator::LinkText("Calendars"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_for_path(&b, |p| p == "/calendars").await;
     fill(&b, "cal-name", "Office hours").await;
     fill(&b, "cal-timezone", "Mars/Olympus").await;
@@ -1012,7 +1017,12 @@ async fn leadership_keeps_calendars_targets_tickets_and_figures_and_reads_the_se
         format!("ticket,segment,opened_at,first_response_at,resolved_at\nT-1,Finance,{month}-10T09:00:00Z,,\nT-2,Finance,yesterday,,\n"),
     )
     .unwrap();
-    b.find(Locator::LinkText("Ticket upload")).await.unwrap().click().await.unwrap();
+    b.find(Locator::LinkText("Ticket upload"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_for_path(&b, |p| p == "/imports/tickets").await;
     fill(&b, "timezone", "Europe/Berlin").await;
     b.find(Locator::Id("file"))
@@ -1045,7 +1055,9 @@ async fn leadership_keeps_calendars_targets_tickets_and_figures_and_reads_the_se
     wait_for_text(&b, "#import-result", "2 ticket(s) imported, 0 updated.").await;
 
     // A reported figure for last month, then corrected.
-    b.goto(&format!("{}/service-targets/{reported}", app.base)).await.unwrap();
+    b.goto(&format!("{}/service-targets/{reported}", app.base))
+        .await
+        .unwrap();
     assert_eq!(
         b.find(Locator::Id("fig-period"))
             .await
@@ -1079,10 +1091,18 @@ async fn leadership_keeps_calendars_targets_tickets_and_figures_and_reads_the_se
     assert_eq!(attainment["periods"][0]["value"], 4.0);
 
     // The month's report: both targets, a chart each, downloads.
-    b.find(Locator::LinkText("Service report")).await.unwrap().click().await.unwrap();
+    b.find(Locator::LinkText("Service report"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_for_path(&b, |p| p == "/reports/service").await;
     let report = wait_for_text(&b, "#service-report", "2 targets").await;
-    assert!(report.contains("HD-CALLBACK") && report.contains("first response"), "{report}");
+    assert!(
+        report.contains("HD-CALLBACK") && report.contains("first response"),
+        "{report}"
+    );
     let charts = b.find_all(Locator::Css("#service-report .trends svg")).await.unwrap();
     assert_eq!(charts.len(), 2, "one trend chart per target");
     let csv = b
@@ -1093,7 +1113,10 @@ async fn leadership_keeps_calendars_targets_tickets_and_figures_and_reads_the_se
         .await
         .unwrap()
         .unwrap();
-    assert!(csv.starts_with("/api/v1/reports/service?period=") && csv.ends_with("format=csv"), "{csv}");
+    assert!(
+        csv.starts_with("/api/v1/reports/service?period=") && csv.ends_with("format=csv"),
+        "{csv}"
+    );
     let (_, json) = app
         .get(&format!("/api/v1/reports/service?period={month}"), &app.admin)
         .await;
@@ -1113,10 +1136,7 @@ async fn stakeholder_reads_their_segments_service_report_beside_the_value_propos
     let Some(tools) = tools() else { return };
     let app = spawn_app().await;
     let (finance, sales, _, _) = two_segments_with_slas(&app).await;
-    let callback = app
-        .get("/api/v1/requirements?search=HD-CALLBACK", &app.admin)
-        .await
-        .1["items"][0]["id"]
+    let callback = app.get("/api/v1/requirements?search=HD-CALLBACK", &app.admin).await.1["items"][0]["id"]
         .as_i64()
         .unwrap();
     let sales_desk = app.requirement("HD-SALESDESK").await;
@@ -1145,7 +1165,10 @@ async fn stakeholder_reads_their_segments_service_report_beside_the_value_propos
     sign_in(&b, &app, &email, PASSWORD).await;
     assert_eq!(path(&b).await, format!("/segments/{finance}"));
     let section = text_of(&b, "#segment-service-report").await;
-    assert!(section.contains("HD-CALLBACK") && section.contains("1 met"), "{section}");
+    assert!(
+        section.contains("HD-CALLBACK") && section.contains("1 met"),
+        "{section}"
+    );
     assert!(!section.contains("HD-SALESDESK"), "another segment's target: {section}");
     assert_eq!(
         b.find_all(Locator::Css("#segment-service-report .trends svg"))
@@ -1154,14 +1177,25 @@ async fn stakeholder_reads_their_segments_service_report_beside_the_value_propos
             .len(),
         1
     );
-    b.find(Locator::LinkText("Service report")).await.unwrap().click().await.unwrap();
+    b.find(Locator::LinkText("Service report"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_for_path(&b, |p| p == "/reports/service").await;
     let report = text_of(&b, "#service-report").await;
-    assert!(report.contains("HD-CALLBACK") && !report.contains("HD-SALESDESK"), "{report}");
+    assert!(
+        report.contains("HD-CALLBACK") && !report.contains("HD-SALESDESK"),
+        "{report}"
+    );
     b.goto(&format!("{}/reports/service?segment_id={sales}", app.base))
         .await
         .unwrap();
     let source = b.source().await.unwrap();
-    assert!(source.contains("Not found") && !source.contains("HD-SALESDESK"), "{source}");
+    assert!(
+        source.contains("Not found") && !source.contains("HD-SALESDESK"),
+        "{source}"
+    );
     b.close().await.unwrap();
 }
