@@ -654,7 +654,8 @@ fn report_only() -> bool {
     std::env::var("KANOGAP_BENCH_REPORT_ONLY").is_ok_and(|v| v == "1") || std::env::args().any(|a| a == "--report-only")
 }
 
-/// For profiling one part: KANOGAP_BENCH_ONLY=import|floor|gap|http|kano, no table.
+/// For profiling one part: KANOGAP_BENCH_ONLY=import|floor|gap|http|kano|tickets, no table
+/// (`tickets`: issue 12's ticket import and service report, written to `tickets.md`).
 fn run_only(s: &Setup, only: &str) {
     match only {
         "import" => {
@@ -686,6 +687,7 @@ fn run_only(s: &Setup, only: &str) {
                 println!("{id}: {:.0} M pairs/s", v / 1e6);
             }
         }
+        "tickets" => tickets::run(s),
         other => eprintln!("KANOGAP_BENCH_ONLY: unknown part {other:?}"),
     }
 }
@@ -855,5 +857,205 @@ fn main() {
         } else {
             std::process::exit(1);
         }
+    }
+}
+
+/// Issue 12's quality bar: importing a ticket export of KANOGAP_BENCH_TICKETS rows (default
+/// 1 000 000) streams, so its peak RSS does not grow with the file (a tenth of the file is
+/// imported too, for comparison), and the monthly service report over them (three ticket
+/// targets on a business-hours calendar plus one reported, through `kanogap report service`,
+/// a child process). Both by the release binary on a fresh copy of the data set's database.
+mod tickets {
+    use std::io::Write;
+    use std::path::Path;
+    use std::process::Command;
+    use std::time::Instant;
+
+    use super::{env_or, fresh_copy, median, progress, run_measured, sqlite, Setup, BIN, PRAGMAS};
+
+    /// A ticket export of `rows` rows over the year 2025, spread over `segments`.
+    fn write_csv(path: &Path, rows: u64, segments: &[String]) {
+        let file = std::fs::File::create(path).expect("create the tickets CSV");
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        writeln!(
+            out,
+            "ticket,segment,opened_at,first_response_at,resolved_at,priority,paused_minutes"
+        )
+        .unwrap();
+        let start = chrono::NaiveDate::from_ymd_opt(2025, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for i in 0..rows {
+            let opened = start + chrono::Duration::minutes((next() % (365 * 24 * 60)) as i64);
+            let response = opened + chrono::Duration::minutes((next() % 600) as i64);
+            let resolved = response + chrono::Duration::minutes((next() % 5000) as i64);
+            let fmt = |t: chrono::NaiveDateTime| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+            let open = next() % 20 == 0;
+            writeln!(
+                out,
+                "T-{i},{},{},{},{},P{},{}",
+                segments[(next() % segments.len() as u64) as usize],
+                fmt(opened),
+                fmt(response),
+                if open { String::new() } else { fmt(resolved) },
+                1 + next() % 4,
+                if next() % 10 == 0 { next() % 120 } else { 0 }
+            )
+            .unwrap();
+        }
+        out.flush().unwrap();
+    }
+
+    fn segment_names(db: &Path) -> Vec<String> {
+        let conn = sqlite::Connection::open(db);
+        let mut st = conn.prepare("SELECT name FROM segments ORDER BY id");
+        let mut names = Vec::new();
+        while st.step() {
+            names.push(String::from_utf8_lossy(&st.text(0)).into_owned());
+        }
+        names
+    }
+
+    struct Import {
+        secs: f64,
+        rss_mib: f64,
+    }
+
+    fn import(s: &Setup, db: &Path, csv: &Path, rows: u64) -> Import {
+        let m = run_measured(
+            Command::new(BIN)
+                .env_clear()
+                .env("PATH", std::env::var("PATH").unwrap_or_default())
+                .env("RUST_LOG", "warn")
+                .env("KANOGAP_DATABASE_URL", format!("sqlite://{}", db.display()))
+                .env("KANOGAP_DATA_DIR", &s.run)
+                .args(["import", "tickets"])
+                .arg(csv),
+            &s.run.join("tickets-import.log"),
+        );
+        assert!(
+            m.stdout.contains(&format!("imported {rows} new tickets")),
+            "unexpected import output: {}",
+            m.stdout
+        );
+        Import {
+            secs: m.wall.as_secs_f64(),
+            rss_mib: m.max_rss_kib as f64 / 1024.0,
+        }
+    }
+
+    /// Three ticket targets (general, on an office calendar in Europe/Berlin with a holiday)
+    /// and one reported target with a figure, on a requirement of its own.
+    fn add_targets(db: &Path) {
+        let conn = sqlite::Connection::open(db);
+        conn.exec(PRAGMAS);
+        conn.exec(
+            "INSERT INTO calendars (name, timezone, week, holidays) VALUES ('Bench office', 'Europe/Berlin', \
+             '{\"mon\":[\"08:00-12:00\",\"13:00-17:00\"],\"tue\":[\"08:00-12:00\",\"13:00-17:00\"],\"wed\":[\"08:00-12:00\",\"13:00-17:00\"],\"thu\":[\"08:00-12:00\",\"13:00-17:00\"],\"fri\":[\"08:00-12:00\",\"13:00-17:00\"]}', \
+             '[\"2025-05-01\",\"2025-12-25\"]');
+             INSERT INTO requirements (key, title, service_area_id, metric, unit, direction, target) \
+             SELECT 'BENCH-RESPONSE', 'Bench response time', MIN(id), 'minutes to respond', 'min', 'lower_is_better', 60 FROM service_areas;
+             INSERT INTO requirements (key, title, service_area_id, metric, unit, direction, target) \
+             SELECT 'BENCH-FIX', 'Bench resolution time', MIN(id), 'hours to resolve', 'h', 'lower_is_better', 24 FROM service_areas;
+             INSERT INTO requirements (key, title, service_area_id, metric, unit, direction, target) \
+             SELECT 'BENCH-AVAIL', 'Bench availability', MIN(id), 'availability', '%', 'higher_is_better', 99.5 FROM service_areas;
+             INSERT INTO service_targets (requirement_id, segment_id, measure, limit_value, goal, priority, calendar_id) \
+             SELECT r.id, NULL, 'first_response', 60, 0.9, NULL, c.id FROM requirements r, calendars c WHERE r.key = 'BENCH-RESPONSE' AND c.name = 'Bench office';
+             INSERT INTO service_targets (requirement_id, segment_id, measure, limit_value, goal, priority, calendar_id) \
+             SELECT r.id, NULL, 'resolution', 24, 0.8, NULL, c.id FROM requirements r, calendars c WHERE r.key = 'BENCH-FIX' AND c.name = 'Bench office';
+             INSERT INTO service_targets (requirement_id, segment_id, measure, limit_value, goal, priority, calendar_id) \
+             SELECT r.id, NULL, 'resolution', 8, 0.9, 'P1', c.id FROM requirements r, calendars c WHERE r.key = 'BENCH-FIX' AND c.name = '24x7';
+             INSERT INTO service_targets (requirement_id, segment_id, measure, limit_value, goal, priority, calendar_id) \
+             SELECT r.id, NULL, 'reported', 99.5, NULL, NULL, c.id FROM requirements r, calendars c WHERE r.key = 'BENCH-AVAIL' AND c.name = '24x7';
+             INSERT INTO reported_measurements (service_target_id, period, value) \
+             SELECT t.id, '2025-12', 99.7 FROM service_targets t WHERE t.measure = 'reported' AND t.limit_value = 99.5;",
+        );
+    }
+
+    /// `kanogap report service --period 2025-12` (the month and the six before as the trend),
+    /// all segments; the median of the query runs. Returns the milliseconds and the output.
+    fn report(s: &Setup, db: &Path, format: &str) -> (f64, String) {
+        let mut ms = Vec::new();
+        let mut out = String::new();
+        for _ in 0..s.query_runs {
+            let m = run_measured(
+                Command::new(BIN)
+                    .env_clear()
+                    .env("PATH", std::env::var("PATH").unwrap_or_default())
+                    .env("RUST_LOG", "warn")
+                    .env("KANOGAP_DATABASE_URL", format!("sqlite://{}", db.display()))
+                    .env("KANOGAP_DATA_DIR", &s.run)
+                    .args(["report", "service", "--period", "2025-12", "--format", format]),
+                &s.run.join("tickets-report.log"),
+            );
+            ms.push(m.wall.as_secs_f64() * 1000.0);
+            out = m.stdout;
+        }
+        (median(ms), out)
+    }
+
+    pub fn run(s: &Setup) {
+        let rows: u64 = env_or("KANOGAP_BENCH_TICKETS", 1_000_000);
+        let small = (rows / 10).max(1);
+        let catalogue = s.data.join("kanogap.db");
+        let segments = segment_names(&catalogue);
+        assert!(!segments.is_empty(), "the data set has no segments");
+        let big_csv = s.run.join("tickets.csv");
+        let small_csv = s.run.join("tickets-small.csv");
+        progress(&format!("writing {rows} and {small} ticket rows"));
+        let start = Instant::now();
+        write_csv(&big_csv, rows, &segments);
+        write_csv(&small_csv, small, &segments);
+        progress(&format!("written in {:.1} s", start.elapsed().as_secs_f64()));
+        let db = s.run.join("tickets.db");
+        fresh_copy(&catalogue, &db);
+        let small_run = import(s, &db, &small_csv, small);
+        progress(&format!(
+            "{small} tickets: {:.2} s, peak RSS {:.1} MiB",
+            small_run.secs, small_run.rss_mib
+        ));
+        fresh_copy(&catalogue, &db);
+        let big = import(s, &db, &big_csv, rows);
+        progress(&format!(
+            "{rows} tickets: {:.2} s, peak RSS {:.1} MiB",
+            big.secs, big.rss_mib
+        ));
+        add_targets(&db);
+        let (report_ms, json) = report(s, &db, "json");
+        let report: serde_json::Value = serde_json::from_str(json.trim()).expect("the report as JSON");
+        let counted: u64 = report["items"]
+            .as_array()
+            .map(|items| items.iter().filter_map(|i| i["counted"].as_u64()).sum())
+            .unwrap_or(0);
+        let targets = report["summary"]["targets"].as_u64().unwrap_or(0);
+        progress(&format!(
+            "service report: {report_ms:.0} ms, {targets} targets, {counted} ticket counts"
+        ));
+        let mb = |p: &Path| std::fs::metadata(p).map(|m| m.len() as f64 / 1048576.0).unwrap_or(0.0);
+        let md = format!(
+            "| benchmark | result |\n|---|---|\n\
+             | `kanogap import tickets`, {small} rows ({:.0} MiB CSV) | {:.2} s ({:.0} rows/s), peak RSS {:.1} MiB |\n\
+             | `kanogap import tickets`, {rows} rows ({:.0} MiB CSV) | {:.2} s ({:.0} rows/s), peak RSS {:.1} MiB |\n\
+             | `kanogap report service --period 2025-12` over {rows} tickets ({targets} targets, 7 months each; median of {}) | {report_ms:.0} ms, {counted} tickets counted in the month |\n",
+            mb(&small_csv),
+            small_run.secs,
+            small as f64 / small_run.secs,
+            small_run.rss_mib,
+            mb(&big_csv),
+            big.secs,
+            rows as f64 / big.secs,
+            big.rss_mib,
+            s.query_runs,
+        );
+        println!("\n{md}");
+        std::fs::write(s.data.join("tickets.md"), &md).expect("write tickets.md");
     }
 }

@@ -74,6 +74,19 @@ const HTML: &[(&str, &str)] = &[
     ("root_cause", include_str!("../../templates/pages/root_cause.html.hbs")),
     ("coscoms", include_str!("../../templates/pages/coscoms.html.hbs")),
     ("coscom", include_str!("../../templates/pages/coscom.html.hbs")),
+    ("calendars", include_str!("../../templates/pages/calendars.html.hbs")),
+    (
+        "service_targets",
+        include_str!("../../templates/pages/service_targets.html.hbs"),
+    ),
+    (
+        "ticket_import",
+        include_str!("../../templates/pages/ticket_import.html.hbs"),
+    ),
+    (
+        "service_report_page",
+        include_str!("../../templates/pages/service_report_page.html.hbs"),
+    ),
 ];
 /// Shared pieces of the HTML templates.
 const PARTIALS: &[(&str, &str)] = &[

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::forms::{self, optional_text, FormState};
 use super::paging::{pager, query, PageQuery, Pager, EVERY, PAGE_SIZE};
 use super::{done, frame, may, render_status, signed_in, PageError, PageResult};
-use crate::access::{ManageAssessments, ManageSla, SignSla};
+use crate::access::{ManageAssessments, ManageServiceLevels, ManageSla, SignSla};
 use crate::auth::Caller;
 use crate::db::requirements::Requirement;
 use crate::db::segments::Segment;
@@ -317,6 +317,8 @@ struct SlaPage {
     can_review: bool,
     can_submit: bool,
     can_sign: bool,
+    /// An agreed SLA: its measurable commitments can become service targets.
+    can_make_targets: bool,
     form: FormState,
 }
 
@@ -357,6 +359,7 @@ async fn sla_page(
         can_submit: manage && view.status == SlaStatus::Draft,
         can_review: manage && view.status == SlaStatus::InReview,
         can_sign: may::<SignSla>(caller) && !signed && view.status != SlaStatus::Draft,
+        can_make_targets: may::<ManageServiceLevels>(caller) && view.status == SlaStatus::Agreed,
         sections_html,
         form,
         sla: view,
@@ -422,7 +425,30 @@ pub struct StepForm {
     comment: Option<String>,
 }
 
-/// `POST /sla/{id}/{submit|approve|reject|sign-off}`: the API's lifecycle step.
+/// `POST /sla/{id}/service-targets`: one reported target per measurable commitment of an
+/// agreed SLA, as `POST /api/v1/sla-drafts/{id}/service-targets` does.
+async fn targets_from_sla(req: &HttpRequest, caller: &Caller, state: &web::Data<AppState>, id: i32) -> PageResult {
+    match service::service_levels::targets_from_sla(state, caller, id).await {
+        Ok(created) => {
+            let notice = match created.len() {
+                0 => "No new service targets: every measurable commitment has one already".to_owned(),
+                n => format!("{n} service target(s) created from the SLA"),
+            };
+            Ok(done("/service-targets", &notice))
+        }
+        Err(AppError::Conflict { message, .. }) => {
+            let form = FormState {
+                error: Some(message),
+                ..Default::default()
+            };
+            sla_page(req, caller, state, id, form, StatusCode::CONFLICT).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /sla/{id}/{submit|approve|reject|sign-off|service-targets}`: the API's lifecycle step,
+/// or service targets drawn from the agreed SLA.
 pub async fn sla_step(
     req: HttpRequest,
     caller: Option<Caller>,
@@ -433,6 +459,9 @@ pub async fn sla_step(
     // The role depends on the step: the operation checks it.
     let (caller, f) = forms::accept_signed::<StepForm>(&req, caller, &body)?;
     let (id, action) = path.into_inner();
+    if action == "service-targets" {
+        return targets_from_sla(&req, &caller, &state, id).await;
+    }
     let (step, notice) = match action.as_str() {
         "submit" => (SlaStep::Submit, "Submitted for review"),
         "approve" => (SlaStep::Approve, "Agreed"),

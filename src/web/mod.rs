@@ -15,6 +15,7 @@ pub mod paging;
 pub mod plans;
 pub mod requirements;
 pub mod root_causes;
+pub mod service_levels;
 pub mod sessions;
 pub mod sign_in;
 pub mod stakeholder;
@@ -106,6 +107,19 @@ pages! {
     post "/coscom/{id}/checkpoints" => coscom::checkpoint;
     post "/coscom/{id}/comments" => coscom::comment;
     post "/coscom/{id}/close" => coscom::close;
+    get "/calendars" => service_levels::calendars;
+    post "/calendars" => service_levels::create_calendar;
+    get "/calendars/{id}" => service_levels::calendar;
+    post "/calendars/{id}" => service_levels::update_calendar;
+    get "/service-targets" => service_levels::targets;
+    post "/service-targets" => service_levels::create_target;
+    get "/service-targets/{id}" => service_levels::target;
+    post "/service-targets/{id}" => service_levels::update_target;
+    post "/service-targets/{id}/measurements" => service_levels::add_measurement;
+    post "/service-targets/{id}/measurements/{period}" => service_levels::correct_measurement;
+    get "/imports/tickets" => service_levels::ticket_import_page;
+    post "/imports/tickets" => service_levels::import_tickets;
+    get "/reports/service" => service_levels::service_report;
 }
 
 async fn stylesheet() -> HttpResponse {
@@ -277,6 +291,10 @@ pub fn frame(req: &HttpRequest, caller: &Caller, title: impl Into<String>) -> Fr
             links.push(("/improvement-plans".into(), "Improvement plans"));
             links.push(("/root-causes".into(), "Root causes"));
             links.push(("/coscom".into(), "COScom"));
+            links.push(("/reports/service".into(), "Service report"));
+            links.push(("/service-targets".into(), "Service targets"));
+            links.push(("/calendars".into(), "Calendars"));
+            links.push(("/imports/tickets".into(), "Ticket upload"));
         }
         Role::Leadership => {
             links.push(("/dashboard".into(), "Gap report"));
@@ -291,6 +309,10 @@ pub fn frame(req: &HttpRequest, caller: &Caller, title: impl Into<String>) -> Fr
             links.push(("/improvement-plans".into(), "Improvement plans"));
             links.push(("/root-causes".into(), "Root causes"));
             links.push(("/coscom".into(), "COScom"));
+            links.push(("/reports/service".into(), "Service report"));
+            links.push(("/service-targets".into(), "Service targets"));
+            links.push(("/calendars".into(), "Calendars"));
+            links.push(("/imports/tickets".into(), "Ticket upload"));
         }
         Role::Facilitator => {
             links.push(("/sessions".into(), "Sessions"));
@@ -305,6 +327,8 @@ pub fn frame(req: &HttpRequest, caller: &Caller, title: impl Into<String>) -> Fr
             links.push(("/improvement-plans".into(), "Improvement plans"));
             links.push(("/root-causes".into(), "Root causes"));
             links.push(("/coscom".into(), "COScom"));
+            links.push(("/imports/tickets".into(), "Ticket upload"));
+            links.push(("/reports/service".into(), "Service report"));
         }
         Role::Stakeholder => {
             for id in &caller.segment_ids {
@@ -315,6 +339,7 @@ pub fn frame(req: &HttpRequest, caller: &Caller, title: impl Into<String>) -> Fr
             links.push(("/improvement-plans".into(), "Improvement plans"));
             links.push(("/root-causes".into(), "Root causes"));
             links.push(("/coscom".into(), "Project commitments"));
+            links.push(("/reports/service".into(), "Service report"));
         }
     }
     let notice = req

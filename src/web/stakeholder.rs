@@ -17,6 +17,11 @@ struct VpPage {
     /// The SLA in review or agreed, not yet signed by this stakeholder.
     can_sign: bool,
     signed_by_me: bool,
+    /// Last month's service report for this segment (its targets and the general ones),
+    /// summary, table and charts, as HTML.
+    service_report: String,
+    service_period: String,
+    service_month: String,
 }
 
 /// `GET /segments/{id}`: 404 for a segment that is not the caller's (as in the API).
@@ -37,10 +42,15 @@ pub async fn value_proposition(
         .sla
         .as_ref()
         .is_some_and(|s| s.status == "in_review" || s.status == "agreed");
+    let period = service::service_levels::last_month();
+    let (service_report, _) = super::service_levels::report_body(&state, &caller, period, Some(vp.segment.id)).await?;
     let title = format!("What IT promises {}", vp.segment.name);
     let data = VpPage {
         can_sign: awaiting && !signed_by_me && may::<SignSla>(&caller),
         signed_by_me,
+        service_report,
+        service_period: period.to_string(),
+        service_month: crate::render::service_report::month_name(period),
         vp,
     };
     render(&state, "value_proposition_page", &frame(&req, &caller, title), &data)

@@ -1250,3 +1250,324 @@ async fn a_coscom_checkpoint_with_an_off_track_condition() {
     assert_eq!(cos["conditions"][1]["latest"], "off_track");
     assert_eq!(cos["comments"][0]["user_email"], stakeholder_email.as_str());
 }
+
+/// Last month, `YYYY-MM` (the service report's default month).
+fn last_month() -> String {
+    use chrono::Datelike;
+    let today = chrono::Utc::now().date_naive();
+    let (y, m) = if today.month() == 1 {
+        (today.year() - 1, 12)
+    } else {
+        (today.year(), today.month() - 1)
+    };
+    format!("{y:04}-{m:02}")
+}
+
+async fn fill(b: &Client, id: &str, text: &str) {
+    let e = b.find(Locator::Id(id)).await.unwrap();
+    e.clear().await.unwrap();
+    e.send_keys(text).await.unwrap();
+}
+
+#[actix_web::test]
+async fn leadership_keeps_calendars_targets_tickets_and_figures_and_reads_the_service_report() {
+    let Some(tools) = tools() else { return };
+    let app = spawn_app().await;
+    let finance = app.segment("Finance").await;
+    let r = app.requirement("HD-CALLBACK").await;
+    app.finding(r, finance, "basic").await;
+    app.create(
+        "/api/v1/assessments",
+        &app.admin,
+        json!({"requirement_id": r, "segment_id": finance, "current_value": 20, "assessed_on": "2026-01-15"}),
+    )
+    .await;
+    let sla = app
+        .create("/api/v1/sla-drafts", &app.admin, json!({"segment_id": finance}))
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    for step in ["submit", "approve"] {
+        let (status, _) = app
+            .post(&format!("/api/v1/sla-drafts/{sla}/{step}"), &app.admin, Value::Null)
+            .await;
+        assert_eq!(status, 200, "{step}");
+    }
+    let (token, _) = app.user("leadership", &[]).await;
+    let email = email_of(&app, &token).await;
+    let month = last_month();
+    let driver = start_driver(tools);
+    let b = browser(&driver).await;
+    sign_in(&b, &app, &email, PASSWORD).await;
+
+    // A calendar: an unknown timezone is refused beside its field, the rest kept.
+    b.find(Locator::LinkText("Calendars"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&b, |p| p == "/calendars").await;
+    fill(&b, "cal-name", "Office hours").await;
+    fill(&b, "cal-timezone", "Mars/Olympus").await;
+    for day in ["mon", "tue", "wed", "thu", "fri"] {
+        fill(&b, &format!("cal-{day}"), "08:00-12:00, 13:00-17:00").await;
+    }
+    fill(&b, "cal-holidays", "2026-12-25").await;
+    click(&b, "#save-calendar").await;
+    wait_for_text(&b, "#timezone-error", "unknown timezone").await;
+    assert_eq!(
+        b.find(Locator::Id("cal-mon"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("08:00-12:00, 13:00-17:00")
+    );
+    fill(&b, "cal-timezone", "Europe/Berlin").await;
+    click(&b, "#save-calendar").await;
+    wait_for_text(&b, ".notice", "Calendar Office hours added").await;
+    let calendars = text_of(&b, "#calendars").await;
+    assert!(
+        calendars.contains("Office hours") && calendars.contains("Europe/Berlin") && calendars.contains("40"),
+        "{calendars}"
+    );
+
+    // Targets from the agreed SLA, in one click.
+    b.goto(&format!("{}/sla/{sla}", app.base)).await.unwrap();
+    click(&b, "#create-targets").await;
+    wait_for_text(&b, ".notice", "1 service target(s) created from the SLA").await;
+    assert_eq!(path(&b).await, "/service-targets");
+    let targets = text_of(&b, "#targets").await;
+    assert!(
+        targets.contains("HD-CALLBACK") && targets.contains("reported") && targets.contains("Finance"),
+        "{targets}"
+    );
+    let (_, listed) = app.get("/api/v1/service-targets", &app.admin).await;
+    let reported = listed["items"][0]["id"].as_i64().unwrap();
+
+    // A ticket target on the office calendar, by hand.
+    b.find(Locator::Id("t-requirement"))
+        .await
+        .unwrap()
+        .select_by_value(&r.to_string())
+        .await
+        .unwrap();
+    b.find(Locator::Id("t-segment"))
+        .await
+        .unwrap()
+        .select_by_value(&finance.to_string())
+        .await
+        .unwrap();
+    b.find(Locator::Id("t-measure"))
+        .await
+        .unwrap()
+        .select_by_value("first_response")
+        .await
+        .unwrap();
+    fill(&b, "t-limit", "60").await;
+    fill(&b, "t-goal", "1.5").await;
+    b.find(Locator::Id("t-calendar"))
+        .await
+        .unwrap()
+        .select_by_label("Office hours (Europe/Berlin)")
+        .await
+        .unwrap();
+    click(&b, "#save-target").await;
+    wait_for_text(&b, "#goal-error", "at most 1").await;
+    fill(&b, "t-goal", "0.9").await;
+    click(&b, "#save-target").await;
+    wait_for_text(&b, ".notice", "Service target added").await;
+
+    // The ticket export: a bad row first (nothing stored), then a good file.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        format!("ticket,segment,opened_at,first_response_at,resolved_at\nT-1,Finance,{month}-10T09:00:00Z,,\nT-2,Finance,yesterday,,\n"),
+    )
+    .unwrap();
+    b.find(Locator::LinkText("Ticket upload"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&b, |p| p == "/imports/tickets").await;
+    fill(&b, "timezone", "Europe/Berlin").await;
+    b.find(Locator::Id("file"))
+        .await
+        .unwrap()
+        .send_keys(&bad.display().to_string())
+        .await
+        .unwrap();
+    click(&b, "#upload-tickets").await;
+    wait_for_text(&b, "#import-result", "nothing was imported").await;
+    let errors = text_of(&b, "#row-errors").await;
+    assert!(errors.contains('3') && errors.contains("opened_at"), "{errors}");
+    let good = dir.path().join("good.csv");
+    std::fs::write(
+        &good,
+        format!(
+            "ticket,segment,opened_at,first_response_at,resolved_at\n\
+             T-1,Finance,{month}-10 09:00,{month}-10 09:20,{month}-10 11:00\n\
+             T-2,finance,{month}-11 10:00,{month}-11 10:30,\n"
+        ),
+    )
+    .unwrap();
+    b.find(Locator::Id("file"))
+        .await
+        .unwrap()
+        .send_keys(&good.display().to_string())
+        .await
+        .unwrap();
+    click(&b, "#upload-tickets").await;
+    wait_for_text(&b, "#import-result", "2 ticket(s) imported, 0 updated.").await;
+
+    // A reported figure for last month, then corrected.
+    b.goto(&format!("{}/service-targets/{reported}", app.base))
+        .await
+        .unwrap();
+    assert_eq!(
+        b.find(Locator::Id("fig-period"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(month.as_str()),
+        "the form offers last month"
+    );
+    fill(&b, "fig-value", "7").await;
+    click(&b, "#add-figure").await;
+    wait_for_text(&b, ".notice", &format!("{month} recorded")).await;
+    wait_for_text(&b, &format!("#figure-{month}"), "breached").await;
+    b.find(Locator::Css(&format!("#figure-{month} input[name=value]")))
+        .await
+        .unwrap()
+        .send_keys("4")
+        .await
+        .unwrap();
+    click(&b, &format!("#figure-{month} button")).await;
+    wait_for_text(&b, ".notice", &format!("{month} corrected")).await;
+    wait_for_text(&b, &format!("#figure-{month}"), "met").await;
+    let (_, attainment) = app
+        .get(
+            &format!("/api/v1/service-targets/{reported}/attainment?from={month}&to={month}"),
+            &app.admin,
+        )
+        .await;
+    assert_eq!(attainment["periods"][0]["value"], 4.0);
+
+    // The month's report: both targets, a chart each, downloads.
+    b.find(Locator::LinkText("Service report"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&b, |p| p == "/reports/service").await;
+    let report = wait_for_text(&b, "#service-report", "2 targets").await;
+    assert!(
+        report.contains("HD-CALLBACK") && report.contains("first response"),
+        "{report}"
+    );
+    let charts = b.find_all(Locator::Css("#service-report .trends svg")).await.unwrap();
+    assert_eq!(charts.len(), 2, "one trend chart per target");
+    let csv = b
+        .find(Locator::LinkText("CSV"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        csv.starts_with("/api/v1/reports/service?period=") && csv.ends_with("format=csv"),
+        "{csv}"
+    );
+    let (_, json) = app
+        .get(&format!("/api/v1/reports/service?period={month}"), &app.admin)
+        .await;
+    let ticket_item = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["measure"] == "first_response")
+        .unwrap()
+        .clone();
+    assert_eq!(ticket_item["counted"], 2, "{ticket_item}");
+    b.close().await.unwrap();
+}
+
+#[actix_web::test]
+async fn stakeholder_reads_their_segments_service_report_beside_the_value_proposition() {
+    let Some(tools) = tools() else { return };
+    let app = spawn_app().await;
+    let (finance, sales, _, _) = two_segments_with_slas(&app).await;
+    let callback = app.get("/api/v1/requirements?search=HD-CALLBACK", &app.admin).await.1["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let sales_desk = app.requirement("HD-SALESDESK").await;
+    let month = last_month();
+    for (requirement, segment, value) in [(callback, finance, 4), (sales_desk, sales, 9)] {
+        let target = app
+            .create(
+                "/api/v1/service-targets",
+                &app.admin,
+                json!({"requirement_id": requirement, "segment_id": segment, "measure": "reported"}),
+            )
+            .await["id"]
+            .as_i64()
+            .unwrap();
+        app.create(
+            &format!("/api/v1/service-targets/{target}/measurements"),
+            &app.admin,
+            json!({"period": month, "value": value}),
+        )
+        .await;
+    }
+    let (token, _) = app.user("stakeholder", &[finance]).await;
+    let email = email_of(&app, &token).await;
+    let driver = start_driver(tools);
+    let b = browser(&driver).await;
+    sign_in(&b, &app, &email, PASSWORD).await;
+    assert_eq!(path(&b).await, format!("/segments/{finance}"));
+    let section = text_of(&b, "#segment-service-report").await;
+    assert!(
+        section.contains("HD-CALLBACK") && section.contains("1 met"),
+        "{section}"
+    );
+    assert!(!section.contains("HD-SALESDESK"), "another segment's target: {section}");
+    assert_eq!(
+        b.find_all(Locator::Css("#segment-service-report .trends svg"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    b.find(Locator::LinkText("Service report"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&b, |p| p == "/reports/service").await;
+    let report = text_of(&b, "#service-report").await;
+    assert!(
+        report.contains("HD-CALLBACK") && !report.contains("HD-SALESDESK"),
+        "{report}"
+    );
+    b.goto(&format!("{}/reports/service?segment_id={sales}", app.base))
+        .await
+        .unwrap();
+    let source = b.source().await.unwrap();
+    assert!(
+        source.contains("Not found") && !source.contains("HD-SALESDESK"),
+        "{source}"
+    );
+    b.close().await.unwrap();
+}

@@ -112,6 +112,23 @@ fn table() -> Vec<Row> {
         row("POST /admin/users/{id}", ADMIN_ONLY),
         row("POST /admin/users/{id}/disable", ADMIN_ONLY),
         row("POST /admin/segments", ADMIN_ONLY),
+        // Service levels: leadership and admins keep calendars, targets and reported figures;
+        // everyone reads (stakeholders: their segments' targets and the general ones); staff
+        // upload ticket exports.
+        row("GET /calendars", SIGNED_IN),
+        row("POST /calendars", SLA_MANAGERS),
+        row("GET /calendars/{id}", SIGNED_IN),
+        row("POST /calendars/{id}", SLA_MANAGERS),
+        row("GET /service-targets", SIGNED_IN),
+        row("POST /service-targets", SLA_MANAGERS),
+        row("GET /service-targets/{id}", SIGNED_IN),
+        row("POST /service-targets/{id}", SLA_MANAGERS),
+        row("POST /service-targets/{id}/measurements", SLA_MANAGERS),
+        row("POST /service-targets/{id}/measurements/{period}", SLA_MANAGERS),
+        rowv("POST /sla/{id}/{action}", "service-targets", SLA_MANAGERS),
+        row("GET /imports/tickets", STAFF_READ),
+        row("POST /imports/tickets", STAFF_READ),
+        row("GET /reports/service", SIGNED_IN),
     ]
 }
 
@@ -150,6 +167,9 @@ struct Fixture {
     session: i64,
     sla: i64,
     survey: i64,
+    calendar: i64,
+    /// A reported target of the segment.
+    target: i64,
     root_cause: i64,
     cause: i64,
     coscom: i64,
@@ -189,6 +209,20 @@ async fn fixture(app: &TestApp) -> Fixture {
             "/api/v1/satisfaction-surveys",
             &app.admin,
             json!({"title": "Overall 2026", "kind": "overall", "opened_on": "2026-01-01", "segment_ids": [s]}),
+        )
+        .await);
+    let calendar = id(&app
+        .create(
+            "/api/v1/calendars",
+            &app.admin,
+            json!({"name": "Office", "timezone": "Europe/Berlin", "week": {"mon": ["08:00-17:00"]}}),
+        )
+        .await);
+    let target = id(&app
+        .create(
+            "/api/v1/service-targets",
+            &app.admin,
+            json!({"requirement_id": requirement, "segment_id": s, "measure": "reported"}),
         )
         .await);
     let root_cause = id(&app
@@ -233,6 +267,8 @@ async fn fixture(app: &TestApp) -> Fixture {
         session,
         sla,
         survey,
+        calendar,
+        target,
         root_cause,
         cause,
         coscom,
@@ -249,15 +285,20 @@ async fn sla_in(app: &TestApp, s: i64, status: &str) -> i64 {
     let sla = id(&app
         .create("/api/v1/sla-drafts", &app.admin, json!({"segment_id": s}))
         .await);
-    if status == "in_review" {
+    let steps: &[&str] = match status {
+        "in_review" => &["submit"],
+        "agreed" => &["submit", "approve"],
+        _ => &[],
+    };
+    for step in steps {
         let (code, _) = app
             .post(
-                &format!("/api/v1/sla-drafts/{sla}/submit"),
+                &format!("/api/v1/sla-drafts/{sla}/{step}"),
                 &app.admin,
                 serde_json::Value::Null,
             )
             .await;
-        assert_eq!(code, 200);
+        assert_eq!(code, 200, "{step}");
     }
     sla
 }
@@ -399,7 +440,11 @@ async fn request(app: &TestApp, fx: &Fixture, route: &str, variant: &str) -> Pag
             )
         }
         "POST /sla/{id}/{action}" => {
-            let state = if variant == "submit" { "draft" } else { "in_review" };
+            let state = match variant {
+                "submit" => "draft",
+                "service-targets" => "agreed",
+                _ => "in_review",
+            };
             let fresh = sla_in(app, s, state).await;
             let form: Vec<(&str, String)> = if variant == "reject" {
                 vec![("comment", format!("Not yet {n}"))]
@@ -605,8 +650,81 @@ async fn request(app: &TestApp, fx: &Fixture, route: &str, variant: &str) -> Pag
             "/admin/segments",
             &[("name", format!("Page segment {n}")), ("weight", "1".into())],
         ),
+        "GET /calendars" => PageReq::get("/calendars"),
+        "POST /calendars" => PageReq::post(
+            "/calendars",
+            &[
+                ("name", format!("Calendar {n}")),
+                ("timezone", "Europe/Berlin".into()),
+                ("mon", "08:00-12:00, 13:00-17:00".into()),
+                ("holidays", "2026-12-25".into()),
+            ],
+        ),
+        "GET /calendars/{id}" => PageReq::get(format!("/calendars/{}", fx.calendar)),
+        "POST /calendars/{id}" => PageReq::post(
+            format!("/calendars/{}", fx.calendar),
+            &[
+                ("name", "Office".into()),
+                ("timezone", "Europe/Berlin".into()),
+                ("tue", format!("08:00-{:02}:00", 9 + n % 10)),
+            ],
+        ),
+        "GET /service-targets" => PageReq::get("/service-targets"),
+        "POST /service-targets" => PageReq::post(
+            "/service-targets",
+            &[
+                ("requirement_id", r.to_string()),
+                ("segment_id", s.to_string()),
+                ("measure", "resolution".into()),
+                ("limit", format!("{}", 60 + n)),
+                ("goal", "0.9".into()),
+                ("calendar_id", fx.calendar.to_string()),
+            ],
+        ),
+        "GET /service-targets/{id}" => PageReq::get(format!("/service-targets/{}", fx.target)),
+        "POST /service-targets/{id}" => PageReq::post(
+            format!("/service-targets/{}", fx.target),
+            &[
+                ("requirement_id", r.to_string()),
+                ("segment_id", s.to_string()),
+                ("measure", "reported".into()),
+                ("limit", format!("{}", 5 + n)),
+            ],
+        ),
+        "POST /service-targets/{id}/measurements" => PageReq::post(
+            format!("/service-targets/{}/measurements", fx.target),
+            &[("period", month(n)), ("value", "4".into())],
+        ),
+        "POST /service-targets/{id}/measurements/{period}" => {
+            let period = month(n);
+            app.create(
+                &format!("/api/v1/service-targets/{}/measurements", fx.target),
+                &app.admin,
+                json!({"period": period, "value": 6}),
+            )
+            .await;
+            PageReq::post(
+                format!("/service-targets/{}/measurements/{period}", fx.target),
+                &[("value", "3".into())],
+            )
+        }
+        "GET /imports/tickets" => PageReq::get("/imports/tickets"),
+        "POST /imports/tickets" => PageReq {
+            method: Method::POST,
+            path: "/imports/tickets".into(),
+            form: vec![("timezone".into(), "Europe/Berlin".into())],
+            file: Some(format!(
+                "ticket,segment,opened_at,first_response_at,resolved_at\nPAGE-{n},Finance,2026-01-05 09:00,2026-01-05 09:30,\n"
+            )),
+        },
+        "GET /reports/service" => PageReq::get(format!("/reports/service?period=2026-01&segment_id={s}")),
         other => panic!("the page matrix has a row for {other} but no request for it"),
     }
+}
+
+/// A month of its own for each request that reports a figure.
+fn month(n: usize) -> String {
+    format!("{}-{:02}", 1990 + n / 12, n % 12 + 1)
 }
 
 /// Sends a page request as a browser would: the session cookie (when signed in) and the CSRF
