@@ -67,3 +67,7 @@ SELECT segment_id, requirement_id, COALESCE(session_id, 0),
     COALESCE(SUM(importance), 0), COUNT(importance)
 FROM kano_responses
 GROUP BY segment_id, requirement_id, COALESCE(session_id, 0);
+-- The answers' secondary indexes served the per-segment GROUP BYs and "answered by my
+-- segments" filters, which now read answer_counts; every import paid for them per row.
+DROP INDEX kano_responses_segment_idx;
+DROP INDEX kano_responses_session_idx;
