@@ -35,10 +35,13 @@ impl Server {
     /// Drops and creates database `name`; returns its URL.
     pub fn fresh(&self, name: &str) -> String {
         let mut admin = PgConnection::establish(&self.url("postgres")).expect("connect to PostgreSQL");
-        admin
-            .batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {name} WITH (FORCE); CREATE DATABASE {name}"
-            ))
+        // One statement each, through the extended protocol: a string of several runs as one
+        // transaction, which these refuse.
+        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut admin)
+            .expect("drop the benchmark database");
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
             .expect("create the benchmark database");
         self.url(name)
     }
