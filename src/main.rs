@@ -59,6 +59,9 @@ enum Command {
         #[arg(long, default_value_t = kanogap::bench_data::DEFAULT_SEED)]
         seed: u64,
     },
+    /// Rebuild the answer counts (the Kano grid per segment, requirement and wave that reports
+    /// read) from the stored answers, audited. Only needed after a manual change to the answers.
+    Recount,
     /// Import data from files.
     Import {
         #[command(subcommand)]
@@ -165,6 +168,7 @@ fn main() -> ExitCode {
         Command::User {
             command: UserCommand::Add { email, role, segments },
         } => add_user(&settings, &email, role, &segments),
+        Command::Recount => recount(&settings),
         Command::Import {
             command: ImportCommand::Responses { file, session },
         } => import_responses(&settings, &file, session),
@@ -296,6 +300,15 @@ fn import_responses(settings: &Settings, path: &std::path::Path, session: Option
         }
         Err(e) => Err(e.to_string()),
     }
+}
+
+fn recount(settings: &Settings) -> Result<(), String> {
+    let done = run_operation(settings, async |ctx, caller| {
+        service::responses::recount(ctx, caller).await
+    })
+    .map_err(|e| e.to_string())?;
+    println!("recounted {} answer grids ({} corrected)", done.grids, done.corrected);
+    Ok(())
 }
 
 fn print_rows(rows: &[kanogap::import::layout::RowError]) {

@@ -315,3 +315,150 @@ fn the_demo_has_a_year_of_complaints_and_two_overall_surveys() {
         assert!(results.results.n >= 300, "{}", results.results.n);
     });
 }
+
+/// The stored answer counts and the counts made afresh from the answers, both in key order.
+async fn counts_agree(ctx: &Context, after: &str) {
+    use kanogap::db::responses::{grids, grids_from_answers, CountFilter};
+    let (mut stored, counted) = ctx
+        .db
+        .run(|c| Ok((grids(c, &CountFilter::default())?, grids_from_answers(c)?)))
+        .await
+        .expect("counts");
+    stored.sort_by_key(|g| (g.segment_id, g.requirement_id, g.session_id.unwrap_or(0)));
+    assert!(!counted.is_empty(), "after {after}: no answers at all");
+    assert_eq!(stored, counted, "after {after}: counts and answers disagree");
+}
+
+#[test]
+fn answer_counts_agree_with_the_answers_after_every_kind_of_write() {
+    use kanogap::service::responses::{AnswerInput, ResponseItem};
+    use kanogap::service::sessions::CreateSession;
+    let (ctx, _dir, _pg) = context();
+    let admin = Caller::system("test");
+    run(async {
+        counts_agree(&ctx, "the demo data").await;
+        let segments = service::segments::list(&ctx, &admin, kanogap::db::Page { limit: 2, offset: 0 })
+            .await
+            .unwrap()
+            .items;
+        let (one, two) = (&segments[0], &segments[1]);
+        let requirement = |key: &str| CreateRequirement {
+            key: key.into(),
+            title: "t".into(),
+            description: None,
+            service_area_id: 1,
+            metric: None,
+            unit: None,
+            direction: None,
+            target: None,
+        };
+        let fresh = service::requirements::create(&ctx, &admin, requirement("COUNT-ME"))
+            .await
+            .unwrap();
+        let wave = service::sessions::create(
+            &ctx,
+            &admin,
+            CreateSession {
+                kind: SessionKind::Survey,
+                title: "Counted".into(),
+                held_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+                segment_ids: vec![one.id, two.id],
+                facilitator: None,
+                notes: None,
+            },
+        )
+        .await
+        .unwrap();
+        let answer =
+            |who: &str, segment_id: i32, session_id: Option<i32>, f: u8, d: u8, importance: Option<i32>| ResponseItem {
+                respondent: who.into(),
+                segment_id,
+                session_id,
+                functional: AnswerInput(kanogap::domain::kano::Answer::from_number(f.into()).unwrap()),
+                dysfunctional: AnswerInput(kanogap::domain::kano::Answer::from_number(d.into()).unwrap()),
+                importance,
+            };
+
+        // A JSON batch, in a wave and outside any.
+        let batch = vec![
+            answer("j1", one.id, Some(wave.id), 1, 5, Some(4)),
+            answer("j2", one.id, None, 2, 5, None),
+            answer("j3", two.id, Some(wave.id), 3, 3, Some(1)),
+        ];
+        service::responses::record_answers(&ctx, &admin, fresh.id, batch)
+            .await
+            .unwrap();
+        counts_agree(&ctx, "a JSON batch").await;
+
+        // A refused batch (a respondent twice) leaves both as they were.
+        let twice = vec![
+            answer("j4", one.id, None, 1, 1, None),
+            answer("j4", one.id, None, 1, 1, None),
+        ];
+        assert!(service::responses::record_answers(&ctx, &admin, fresh.id, twice)
+            .await
+            .is_err());
+        let again = vec![answer("j1", one.id, Some(wave.id), 1, 1, None)];
+        assert!(service::responses::record_answers(&ctx, &admin, fresh.id, again)
+            .await
+            .is_err());
+        counts_agree(&ctx, "refused batches").await;
+
+        // CSV imports: long in the wave, wide outside any, then a refused one.
+        let long = format!(
+            "respondent,segment,requirement,functional,dysfunctional,importance\n\
+             c1,{a},COUNT-ME,like,dislike,5\nc2,{a},COUNT-ME,expect,dislike,\nc1,{b},COUNT-ME,neutral,neutral,2\n",
+            a = one.name,
+            b = two.name
+        );
+        service::responses::import_csv(&ctx, &admin, std::io::Cursor::new(long.into_bytes()), Some(wave.id))
+            .await
+            .unwrap();
+        counts_agree(&ctx, "a long CSV import in a wave").await;
+        let wide = format!(
+            "respondent,segment,COUNT-ME:functional,COUNT-ME:dysfunctional,COUNT-ME:importance\n\
+             w1,{a},like,dislike,3\nw2,{a},dislike,like,\n",
+            a = one.name
+        );
+        service::responses::import_csv(&ctx, &admin, std::io::Cursor::new(wide.into_bytes()), None)
+            .await
+            .unwrap();
+        counts_agree(&ctx, "a wide CSV import").await;
+        let refused = format!(
+            "respondent,segment,requirement,functional,dysfunctional\nn1,{a},COUNT-ME,like,dislike\nw1,{a},COUNT-ME,like,like\n",
+            a = one.name
+        );
+        let e = service::responses::import_csv(&ctx, &admin, std::io::Cursor::new(refused.into_bytes()), None)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, AppError::RowsInvalid { total: 1, .. }), "{e:?}");
+        counts_agree(&ctx, "a refused CSV import").await;
+
+        // Removing what answers point at: refused while answers exist, allowed otherwise.
+        assert!(service::requirements::delete(&ctx, &admin, fresh.id).await.is_err());
+        assert!(service::sessions::delete(&ctx, &admin, wave.id).await.is_err());
+        let unanswered = service::requirements::create(&ctx, &admin, requirement("NEVER-ASKED"))
+            .await
+            .unwrap();
+        service::requirements::delete(&ctx, &admin, unanswered.id)
+            .await
+            .unwrap();
+        counts_agree(&ctx, "removals").await;
+
+        // `kanogap recount` finds nothing to correct, then repairs counts damaged by hand.
+        let done = service::responses::recount(&ctx, &admin).await.unwrap();
+        assert_eq!(done.corrected, 0);
+        ctx.db
+            .run(|c| {
+                use diesel::RunQueryDsl;
+                diesel::sql_query("DELETE FROM answer_counts WHERE session_id = 0").execute(c)?;
+                diesel::sql_query("UPDATE answer_counts SET n11 = n11 + 7").execute(c)?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+        let done = service::responses::recount(&ctx, &admin).await.unwrap();
+        assert!(done.corrected > 0);
+        counts_agree(&ctx, "a recount").await;
+    });
+}

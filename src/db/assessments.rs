@@ -2,7 +2,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::schema::{assessments, findings, kano_responses};
+use super::schema::{answer_counts, assessments, findings};
 use super::{DbConnection, MultiBackend, Page, Scope};
 use crate::error::AppError;
 
@@ -63,9 +63,10 @@ fn visible(scope: &Scope, f: &AssessmentFilter) -> assessments::BoxedQuery<'stat
         let found = findings::table
             .filter(findings::segment_id.eq_any(ids.clone()))
             .select(findings::requirement_id);
-        let answered = kano_responses::table
-            .filter(kano_responses::segment_id.eq_any(ids.clone()))
-            .select(kano_responses::requirement_id);
+        // Answered: a grid of answer counts exists (one per segment, requirement and wave).
+        let answered = answer_counts::table
+            .filter(answer_counts::segment_id.eq_any(ids.clone()))
+            .select(answer_counts::requirement_id);
         let other = diesel::alias!(assessments as other_assessments);
         let assessed_for_mine = other
             .filter(other.field(assessments::segment_id).eq_any(ids.clone()))

@@ -2,7 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::schema::{assessments, findings, kano_responses, requirements};
+use super::schema::{answer_counts, assessments, findings, requirements};
 use super::{DbConnection, MultiBackend, Page, Scope};
 use crate::error::AppError;
 
@@ -74,9 +74,10 @@ pub fn visible(scope: &Scope, service_area_id: Option<i32>) -> requirements::Box
         let assessed = assessments::table
             .filter(assessments::segment_id.eq_any(ids.clone()))
             .select(assessments::requirement_id);
-        let answered = kano_responses::table
-            .filter(kano_responses::segment_id.eq_any(ids.clone()))
-            .select(kano_responses::requirement_id);
+        // Answered: a grid of answer counts exists (one per segment, requirement and wave).
+        let answered = answer_counts::table
+            .filter(answer_counts::segment_id.eq_any(ids.clone()))
+            .select(answer_counts::requirement_id);
         query = query.filter(
             requirements::id
                 .eq_any(found)

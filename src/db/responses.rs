@@ -2,12 +2,12 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use diesel::dsl::{count, count_star, sum};
+use diesel::dsl::{count_star, sum};
 use diesel::prelude::*;
 
 use super::schema::{findings, kano_responses};
-use super::{DbConnection, MultiBackend, Scope};
-use crate::domain::kano::{Answer, Tally};
+use super::{DbConnection, Scope};
+use crate::domain::kano::Tally;
 use crate::domain::terms::FindingCategory;
 
 #[derive(Clone, Debug, Insertable)]
@@ -69,7 +69,7 @@ pub enum SegmentSelection {
     Pooled(Scope),
 }
 
-/// The 5×5 answer grid and importance per requirement, counted by the database; of one wave
+/// The 5×5 answer grid and importance per requirement, from the answer counts; of one wave
 /// (`session_id`) or of every answer.
 pub fn tallies(
     conn: &mut DbConnection,
@@ -77,47 +77,19 @@ pub fn tallies(
     requirement_id: Option<i32>,
     session_id: Option<i32>,
 ) -> QueryResult<BTreeMap<i32, Tally>> {
-    let mut query = kano_responses::table
-        .group_by((
-            kano_responses::requirement_id,
-            kano_responses::functional,
-            kano_responses::dysfunctional,
-        ))
-        .select((
-            kano_responses::requirement_id,
-            kano_responses::functional,
-            kano_responses::dysfunctional,
-            count_star(),
-            sum(kano_responses::importance),
-            count(kano_responses::importance),
-        ))
-        .into_boxed::<MultiBackend>();
+    let mut filter = CountFilter::default();
     match selection {
-        SegmentSelection::One(id) => query = query.filter(kano_responses::segment_id.eq(*id)),
+        SegmentSelection::One(id) => filter.segments = Some(vec![*id]),
         SegmentSelection::Pooled(Scope::All) => {}
-        SegmentSelection::Pooled(Scope::Segments(ids)) => {
-            query = query.filter(kano_responses::segment_id.eq_any(ids.clone()))
-        }
+        SegmentSelection::Pooled(Scope::Segments(ids)) => filter.segments = Some(ids.clone()),
     }
-    if let Some(id) = requirement_id {
-        query = query.filter(kano_responses::requirement_id.eq(id));
-    }
-    if let Some(id) = session_id {
-        query = query.filter(kano_responses::session_id.eq(id));
-    }
-    let rows: Vec<(i32, i32, i32, i64, Option<i64>, i64)> = query.load(conn)?;
+    filter.requirement = requirement_id;
+    filter.sessions = session_id.map(|id| vec![id]);
     let mut map: BTreeMap<i32, Tally> = BTreeMap::new();
-    for (requirement, functional, dysfunctional, n, importance_sum, importance_n) in rows {
-        let (Some(f), Some(d)) = (
-            Answer::from_number(functional.into()),
-            Answer::from_number(dysfunctional.into()),
-        ) else {
-            continue; // the CHECK constraints make this unreachable
-        };
-        let tally = map.entry(requirement).or_default();
-        tally.add_cell(f, d, n.max(0) as u64);
-        tally.add_importance(importance_sum.unwrap_or(0).max(0) as u64, importance_n.max(0) as u64);
+    for grid in grids(conn, &filter)? {
+        map.entry(grid.requirement_id).or_default().merge(&grid.tally);
     }
+    map.retain(|_, t| t.n() > 0);
     Ok(map)
 }
 
@@ -157,41 +129,18 @@ pub fn tallies_by_segment(
     segment_ids: &[i32],
     session_id: Option<i32>,
 ) -> QueryResult<BTreeMap<(i32, i32), Tally>> {
-    type Row = (i32, i32, i32, i32, i64, Option<i64>, i64);
-    let mut query = kano_responses::table
-        .filter(kano_responses::segment_id.eq_any(segment_ids.to_vec()))
-        .group_by((
-            kano_responses::segment_id,
-            kano_responses::requirement_id,
-            kano_responses::functional,
-            kano_responses::dysfunctional,
-        ))
-        .select((
-            kano_responses::segment_id,
-            kano_responses::requirement_id,
-            kano_responses::functional,
-            kano_responses::dysfunctional,
-            count_star(),
-            sum(kano_responses::importance),
-            count(kano_responses::importance),
-        ))
-        .into_boxed::<MultiBackend>();
-    if let Some(id) = session_id {
-        query = query.filter(kano_responses::session_id.eq(id));
-    }
-    let rows: Vec<Row> = query.load(conn)?;
+    let filter = CountFilter {
+        segments: Some(segment_ids.to_vec()),
+        requirement: None,
+        sessions: session_id.map(|id| vec![id]),
+    };
     let mut map: BTreeMap<(i32, i32), Tally> = BTreeMap::new();
-    for (segment, requirement, functional, dysfunctional, n, importance_sum, importance_n) in rows {
-        let (Some(f), Some(d)) = (
-            Answer::from_number(functional.into()),
-            Answer::from_number(dysfunctional.into()),
-        ) else {
-            continue;
-        };
-        let tally = map.entry((segment, requirement)).or_default();
-        tally.add_cell(f, d, n.max(0) as u64);
-        tally.add_importance(importance_sum.unwrap_or(0).max(0) as u64, importance_n.max(0) as u64);
+    for grid in grids(conn, &filter)? {
+        map.entry((grid.segment_id, grid.requirement_id))
+            .or_default()
+            .merge(&grid.tally);
     }
+    map.retain(|_, t| t.n() > 0);
     Ok(map)
 }
 
@@ -203,47 +152,26 @@ pub fn tallies_by_session(
     requirement_id: i32,
     session_ids: &[i32],
 ) -> QueryResult<BTreeMap<(i32, i32), Tally>> {
-    type Row = (Option<i32>, i32, i32, i32, i64, Option<i64>, i64);
-    let mut query = kano_responses::table
-        .filter(kano_responses::requirement_id.eq(requirement_id))
-        .filter(kano_responses::session_id.eq_any(session_ids.to_vec()))
-        .group_by((
-            kano_responses::session_id,
-            kano_responses::requirement_id,
-            kano_responses::functional,
-            kano_responses::dysfunctional,
-        ))
-        .select((
-            kano_responses::session_id,
-            kano_responses::requirement_id,
-            kano_responses::functional,
-            kano_responses::dysfunctional,
-            count_star(),
-            sum(kano_responses::importance),
-            count(kano_responses::importance),
-        ))
-        .into_boxed::<MultiBackend>();
+    let mut filter = CountFilter {
+        segments: None,
+        requirement: Some(requirement_id),
+        sessions: Some(session_ids.iter().copied().filter(|id| *id != NO_SESSION).collect()),
+    };
     match selection {
-        SegmentSelection::One(id) => query = query.filter(kano_responses::segment_id.eq(*id)),
+        SegmentSelection::One(id) => filter.segments = Some(vec![*id]),
         SegmentSelection::Pooled(Scope::All) => {}
-        SegmentSelection::Pooled(Scope::Segments(ids)) => {
-            query = query.filter(kano_responses::segment_id.eq_any(ids.clone()))
-        }
+        SegmentSelection::Pooled(Scope::Segments(ids)) => filter.segments = Some(ids.clone()),
     }
-    let rows: Vec<Row> = query.load(conn)?;
     let mut map: BTreeMap<(i32, i32), Tally> = BTreeMap::new();
-    for (session, requirement, functional, dysfunctional, n, importance_sum, importance_n) in rows {
-        let (Some(session), Some(f), Some(d)) = (
-            session,
-            Answer::from_number(functional.into()),
-            Answer::from_number(dysfunctional.into()),
-        ) else {
+    for grid in grids(conn, &filter)? {
+        let Some(session) = grid.session_id else {
             continue;
         };
-        let tally = map.entry((session, requirement)).or_default();
-        tally.add_cell(f, d, n.max(0) as u64);
-        tally.add_importance(importance_sum.unwrap_or(0).max(0) as u64, importance_n.max(0) as u64);
+        map.entry((session, grid.requirement_id))
+            .or_default()
+            .merge(&grid.tally);
     }
+    map.retain(|_, t| t.n() > 0);
     Ok(map)
 }
 
@@ -274,4 +202,278 @@ pub fn finding_counts_by_segment(
         }
     }
     Ok(map)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answer counts: the 5×5 grid per (segment, requirement, wave), kept beside the answers
+
+/// The `answer_counts.session_id` of answers given outside a session.
+pub const NO_SESSION: i32 = 0;
+
+/// The grid's count columns, `n<functional><dysfunctional>`, functional-major (the order of
+/// [`Tally::cells`] flattened).
+const CELLS: [&str; 25] = [
+    "n11", "n12", "n13", "n14", "n15", "n21", "n22", "n23", "n24", "n25", "n31", "n32", "n33", "n34", "n35", "n41",
+    "n42", "n43", "n44", "n45", "n51", "n52", "n53", "n54", "n55",
+];
+
+/// One stored grid: the answers of a segment to a requirement in one wave (or outside any).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grid {
+    pub segment_id: i32,
+    pub requirement_id: i32,
+    pub session_id: Option<i32>,
+    pub tally: Tally,
+}
+
+#[derive(QueryableByName)]
+struct GridRow {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    segment_id: i32,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    requirement_id: i32,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    session_id: i32,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    cells: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    importance_sum: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    importance_n: i64,
+}
+
+/// Which grids to read: `None` is no restriction.
+#[derive(Clone, Debug, Default)]
+pub struct CountFilter {
+    pub segments: Option<Vec<i32>>,
+    pub requirement: Option<i32>,
+    /// Session ids ([`NO_SESSION`] for answers outside any).
+    pub sessions: Option<Vec<i32>>,
+}
+
+fn id_list(ids: &[i32]) -> String {
+    if ids.is_empty() {
+        return "NULL".to_owned(); // `IN (NULL)` matches nothing
+    }
+    ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// The 25 counts as one text value (`a,b,...`): one column to fetch instead of 25 (diesel's
+/// tables and tuples stop at 16 columns in this build, and a text column is cheap to split).
+fn cells_as_text() -> String {
+    CELLS
+        .iter()
+        .map(|c| format!("CAST({c} AS TEXT)"))
+        .collect::<Vec<_>>()
+        .join(" || ',' || ")
+}
+
+/// The stored grids matching `filter`, in key order.
+pub fn grids(conn: &mut DbConnection, filter: &CountFilter) -> QueryResult<Vec<Grid>> {
+    let mut conditions = Vec::new();
+    if let Some(ids) = &filter.segments {
+        conditions.push(format!("segment_id IN ({})", id_list(ids)));
+    }
+    if let Some(id) = filter.requirement {
+        conditions.push(format!("requirement_id = {id}"));
+    }
+    if let Some(ids) = &filter.sessions {
+        conditions.push(format!("session_id IN ({})", id_list(ids)));
+    }
+    let sql = format!(
+        "SELECT segment_id, requirement_id, session_id, {} AS cells, importance_sum, importance_n \
+         FROM answer_counts{}",
+        cells_as_text(),
+        if conditions.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", conditions.join(" AND "))
+        }
+    );
+    let rows: Vec<GridRow> = diesel::sql_query(sql).load(conn)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut tally = Tally::default();
+        for (i, n) in row.cells.split(',').enumerate().take(25) {
+            let n: u64 = n.parse().unwrap_or(0);
+            tally.cells[i / 5][i % 5] = n;
+        }
+        tally.add_importance(row.importance_sum.max(0) as u64, row.importance_n.max(0) as u64);
+        out.push(Grid {
+            segment_id: row.segment_id,
+            requirement_id: row.requirement_id,
+            session_id: (row.session_id != NO_SESSION).then_some(row.session_id),
+            tally,
+        });
+    }
+    Ok(out)
+}
+
+/// Answers to add to the counts, gathered per grid; applied with [`apply_counts`] in the
+/// transaction that writes the answers.
+#[derive(Debug, Default)]
+pub struct CountDeltas {
+    grids: BTreeMap<(i32, i32, i32), Tally>,
+}
+
+impl CountDeltas {
+    pub fn add(&mut self, row: &NewResponse) {
+        let (Ok(f @ 1..=5), Ok(d @ 1..=5)) = (usize::try_from(row.functional), usize::try_from(row.dysfunctional))
+        else {
+            return; // the CHECK constraints refuse such a row before it counts
+        };
+        let tally = self
+            .grids
+            .entry((row.segment_id, row.requirement_id, row.session_id.unwrap_or(NO_SESSION)))
+            .or_default();
+        tally.cells[f - 1][d - 1] += 1;
+        if let Some(v @ 1..=5) = row.importance {
+            tally.add_importance(v as u64, 1);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.grids.is_empty()
+    }
+}
+
+/// Rows per upsert statement.
+const COUNT_CHUNK: usize = 200;
+
+/// Adds `deltas` to the stored counts (creating grids as needed), in key order so that two
+/// concurrent writers on PostgreSQL lock rows in the same order.
+pub fn apply_counts(conn: &mut DbConnection, deltas: &CountDeltas) -> QueryResult<()> {
+    use std::fmt::Write;
+    let columns = CELLS.join(", ");
+    let updates = CELLS
+        .iter()
+        .chain(&["importance_sum", "importance_n"])
+        .map(|c| format!("{c} = answer_counts.{c} + excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let entries: Vec<_> = deltas.grids.iter().collect();
+    for chunk in entries.chunks(COUNT_CHUNK) {
+        let mut sql = format!(
+            "INSERT INTO answer_counts (segment_id, requirement_id, session_id, {columns}, importance_sum, \
+             importance_n) VALUES "
+        );
+        for (i, ((segment, requirement, session), tally)) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(',');
+            }
+            let _ = write!(sql, "({segment},{requirement},{session}");
+            for n in tally.cells.iter().flatten() {
+                let _ = write!(sql, ",{n}");
+            }
+            let _ = write!(sql, ",{},{})", tally.importance_sum, tally.importance_n);
+        }
+        let _ = write!(
+            sql,
+            " ON CONFLICT (segment_id, requirement_id, session_id) DO UPDATE SET {updates}"
+        );
+        diesel::sql_query(sql).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The SELECT that counts grids from `source` (a table with kano_responses' answer columns).
+pub fn count_select(source: &str) -> String {
+    let sums = CELLS
+        .iter()
+        .map(|c| {
+            let (f, d) = (&c[1..2], &c[2..3]);
+            format!("SUM(CASE WHEN functional = {f} AND dysfunctional = {d} THEN 1 ELSE 0 END)")
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "SELECT segment_id, requirement_id, COALESCE(session_id, {NO_SESSION}), {sums}, \
+         COALESCE(SUM(importance), 0), COUNT(importance) FROM {source} \
+         GROUP BY segment_id, requirement_id, COALESCE(session_id, {NO_SESSION}) \
+         ORDER BY segment_id, requirement_id, COALESCE(session_id, {NO_SESSION})"
+    )
+}
+
+/// Adds the answers in `source` (a staging table) to the counts, set-based.
+pub fn add_counts_from(conn: &mut DbConnection, source: &str) -> QueryResult<usize> {
+    let columns = CELLS.join(", ");
+    let updates = CELLS
+        .iter()
+        .chain(&["importance_sum", "importance_n"])
+        .map(|c| format!("{c} = answer_counts.{c} + excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    diesel::sql_query(format!(
+        "INSERT INTO answer_counts (segment_id, requirement_id, session_id, {columns}, importance_sum, \
+         importance_n) {} ON CONFLICT (segment_id, requirement_id, session_id) DO UPDATE SET {updates}",
+        count_select(source)
+    ))
+    .execute(conn)
+}
+
+/// Rebuilds every count from the answers; returns how many grids there are.
+pub fn recount(conn: &mut DbConnection) -> QueryResult<usize> {
+    diesel::sql_query("DELETE FROM answer_counts").execute(conn)?;
+    let columns = CELLS.join(", ");
+    diesel::sql_query(format!(
+        "INSERT INTO answer_counts (segment_id, requirement_id, session_id, {columns}, importance_sum, \
+         importance_n) {}",
+        count_select("kano_responses")
+    ))
+    .execute(conn)
+}
+
+/// Every grid counted afresh from the answers (not stored), in key order: what the stored
+/// counts must equal.
+pub fn grids_from_answers(conn: &mut DbConnection) -> QueryResult<Vec<Grid>> {
+    let rows: Vec<(i32, i32, Option<i32>, i32, i32, i64, Option<i64>, i64)> = kano_responses::table
+        .group_by((
+            kano_responses::segment_id,
+            kano_responses::requirement_id,
+            kano_responses::session_id,
+            kano_responses::functional,
+            kano_responses::dysfunctional,
+        ))
+        .select((
+            kano_responses::segment_id,
+            kano_responses::requirement_id,
+            kano_responses::session_id,
+            kano_responses::functional,
+            kano_responses::dysfunctional,
+            count_star(),
+            sum(kano_responses::importance),
+            diesel::dsl::count(kano_responses::importance),
+        ))
+        .load(conn)?;
+    let mut map: BTreeMap<(i32, i32, i32), Tally> = BTreeMap::new();
+    for (segment, requirement, session, f, d, n, importance_sum, importance_n) in rows {
+        let tally = map
+            .entry((segment, requirement, session.unwrap_or(NO_SESSION)))
+            .or_default();
+        if let (Ok(f @ 1..=5), Ok(d @ 1..=5)) = (usize::try_from(f), usize::try_from(d)) {
+            tally.cells[f - 1][d - 1] += n.max(0) as u64;
+        }
+        tally.add_importance(importance_sum.unwrap_or(0).max(0) as u64, importance_n.max(0) as u64);
+    }
+    Ok(map
+        .into_iter()
+        .map(|((segment_id, requirement_id, session), tally)| Grid {
+            segment_id,
+            requirement_id,
+            session_id: (session != NO_SESSION).then_some(session),
+            tally,
+        })
+        .collect())
+}
+
+/// Inserts answers and counts them, in the caller's transaction.
+pub fn insert_counted(conn: &mut DbConnection, rows: &[NewResponse]) -> QueryResult<usize> {
+    let mut deltas = CountDeltas::default();
+    let mut inserted = 0;
+    for chunk in rows.chunks(500) {
+        inserted += insert_many(conn, chunk)?;
+    }
+    rows.iter().for_each(|r| deltas.add(r));
+    apply_counts(conn, &deltas)?;
+    Ok(inserted)
 }

@@ -145,6 +145,16 @@ diesel::table! {
     }
 }
 
+// The key columns only: the 25 counts and importance are read with SQL of their own
+// (`db::responses::grids`; tables here stop at 16 columns).
+diesel::table! {
+    answer_counts (segment_id, requirement_id, session_id) {
+        segment_id -> Integer,
+        requirement_id -> Integer,
+        session_id -> Integer,
+    }
+}
+
 diesel::table! {
     sla_drafts (id) {
         id -> Integer,
@@ -566,6 +576,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     assessments,
     audit_log,
     kano_responses,
+    answer_counts,
     sla_drafts,
     sla_signoffs,
     complaint_counters,

@@ -17,7 +17,7 @@ use crate::db::assessments::{self, NewAssessment};
 use crate::db::audit;
 use crate::db::findings::{self, NewFinding};
 use crate::db::requirements::{self, NewRequirement};
-use crate::db::responses::{insert_many, NewResponse};
+use crate::db::responses::{insert_counted, NewResponse};
 use crate::db::segments::{self, NewSegment};
 use crate::db::sessions::{self, NewSession};
 use crate::db::users::{self, NewUser};
@@ -184,9 +184,7 @@ pub fn load(db: &Db) -> Result<DemoSummary, AppError> {
                     importance,
                 })
                 .collect();
-            for chunk in rows.chunks(500) {
-                answers += insert_many(c, chunk)?;
-            }
+            answers += insert_counted(c, &rows)?;
         }
         let second = session_ids.get(data::SECOND_SURVEY_SESSION).copied();
         for p in data::second_wave_profiles() {
@@ -203,7 +201,7 @@ pub fn load(db: &Db) -> Result<DemoSummary, AppError> {
                     importance,
                 })
                 .collect();
-            answers += insert_many(c, &rows)?;
+            answers += insert_counted(c, &rows)?;
         }
         for a in data::assessments() {
             assessments::insert(

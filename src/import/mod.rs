@@ -15,15 +15,15 @@ use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Serialize;
 
-use crate::db::responses::{insert_many, insert_one_sqlite, NewResponse};
+use crate::db::responses::{apply_counts, insert_one_sqlite, CountDeltas, NewResponse};
 use crate::db::schema::{requirements, segments, session_segments, sessions};
 use crate::db::DbConnection;
 use crate::error::AppError;
 use layout::{Format, Layout, RowError};
 
 pub const MAX_REPORTED: usize = 100;
-/// Rows per multi-row insert on PostgreSQL, each under a savepoint.
-const BATCH: usize = 1000;
+/// Rows per `COPY` into the staging table on PostgreSQL (about 8 MB).
+const BATCH: usize = 50_000;
 /// Rows gathered and sorted before they are written on SQLite (about 8 MB). See
 /// [`Batch::flush_sorted`].
 const SQLITE_CHUNK: usize = 50_000;
@@ -85,6 +85,10 @@ struct Batch {
     rows: Vec<NewResponse>,
     origins: Vec<Origin>,
     imported: u64,
+    /// What the stored rows add to the answer counts, applied once every row is in.
+    counts: CountDeltas,
+    /// Rows copied into the staging table so far (PostgreSQL).
+    staged: i64,
 }
 
 fn duplicate(row: &NewResponse, origin: &Origin) -> RowError {
@@ -112,7 +116,7 @@ impl Batch {
         }
         match conn {
             DbConnection::Sqlite(c) => self.flush_sorted(c, problems)?,
-            DbConnection::Pg(_) => self.flush_batch(conn, problems)?,
+            DbConnection::Pg(c) => self.flush_copy(c)?,
         }
         self.rows.clear();
         self.origins.clear();
@@ -135,7 +139,10 @@ impl Batch {
         });
         for (row, origin) in &pending {
             match insert_one_sqlite(c, row) {
-                Ok(n) => self.imported += n as u64,
+                Ok(n) => {
+                    self.imported += n as u64;
+                    self.counts.add(row);
+                }
                 Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
                     problems.push(duplicate(row, origin))
                 }
@@ -145,27 +152,138 @@ impl Batch {
         Ok(())
     }
 
-    /// PostgreSQL: inserts the batch under a savepoint (an error would abort the whole
-    /// transaction); when a duplicate refuses it, retries row by row to find the culprits (the
-    /// unique index also catches duplicates within the file).
-    fn flush_batch(&mut self, conn: &mut DbConnection, problems: &mut Problems) -> Result<(), AppError> {
-        match conn.transaction(|c| insert_many(c, &self.rows)) {
-            Ok(n) => self.imported += n as u64,
-            Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
-                for (row, origin) in self.rows.iter().zip(&self.origins) {
-                    match conn.transaction(|c| insert_many(c, std::slice::from_ref(row))) {
-                        Ok(n) => self.imported += n as u64,
-                        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
-                            problems.push(duplicate(row, origin))
-                        }
-                        Err(e) => return Err(e.into()),
-                    }
+    /// PostgreSQL: copies the chunk into the import's staging table (`COPY ... FROM STDIN`,
+    /// binary), each answer with its place in the file; [`Batch::finish_pg`] moves them into
+    /// `kano_responses` set-based once the whole file is in.
+    fn flush_copy(&mut self, c: &mut diesel::PgConnection) -> Result<(), AppError> {
+        self.rows.iter().for_each(|r| self.counts.add(r));
+        let staged: Vec<Staged> = self
+            .rows
+            .drain(..)
+            .zip(self.origins.drain(..))
+            .map(|(r, o)| {
+                self.staged += 1;
+                Staged {
+                    seq: self.staged,
+                    row_no: o.row as i64,
+                    col: o.column,
+                    requirement_id: r.requirement_id,
+                    segment_id: r.segment_id,
+                    session_id: r.session_id,
+                    respondent: r.respondent,
+                    functional: r.functional,
+                    dysfunctional: r.dysfunctional,
+                    importance: r.importance,
                 }
-            }
-            Err(e) => return Err(e.into()),
-        }
+            })
+            .collect();
+        diesel::copy_from(import_staging::table)
+            .from_insertable(&staged)
+            .execute(c)?;
         Ok(())
     }
+
+    /// PostgreSQL, once every row is staged: inserts them all in one statement under a
+    /// savepoint. When the file has row errors already, or a duplicate refuses the insert (a
+    /// respondent answering twice within the file or again after an earlier import), the
+    /// duplicates are found in one query over the staging table and named by row and column,
+    /// the later of two equal answers blamed, as row-by-row inserts would.
+    fn finish_pg(&mut self, conn: &mut DbConnection, problems: &mut Problems) -> Result<(), AppError> {
+        if self.staged == 0 {
+            return Ok(());
+        }
+        if problems.total == 0 {
+            let inserted = conn.transaction(|c| {
+                diesel::sql_query(
+                    "INSERT INTO kano_responses (requirement_id, segment_id, session_id, respondent, functional, \
+                     dysfunctional, importance) SELECT requirement_id, segment_id, session_id, respondent, \
+                     functional, dysfunctional, importance FROM import_staging",
+                )
+                .execute(c)
+            });
+            match inserted {
+                Ok(n) => {
+                    self.imported += n as u64;
+                    return Ok(());
+                }
+                Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let duplicates: Vec<StagedDuplicate> = diesel::sql_query(format!(
+            "SELECT row_no, col, respondent, COUNT(*) OVER () AS total FROM ( \
+               SELECT s.*, ROW_NUMBER() OVER (PARTITION BY requirement_id, segment_id, respondent ORDER BY seq) AS nth \
+               FROM import_staging s) x \
+             WHERE nth > 1 OR EXISTS (SELECT 1 FROM kano_responses k WHERE k.requirement_id = x.requirement_id \
+               AND k.segment_id = x.segment_id AND k.respondent = x.respondent) \
+             ORDER BY seq LIMIT {MAX_REPORTED}"
+        ))
+        .load(conn)?;
+        let total = duplicates.first().map_or(0, |d| d.total.max(0) as u64);
+        let listed = duplicates.len() as u64;
+        for d in duplicates {
+            problems.push(RowError::new(
+                d.row_no.max(0) as u64,
+                Some(&d.col),
+                format!(
+                    "respondent {:?} has already answered this requirement for this segment",
+                    d.respondent
+                ),
+            ));
+        }
+        problems.total += total.saturating_sub(listed);
+        Ok(())
+    }
+}
+
+diesel::table! {
+    /// The PostgreSQL import's staging table: a temporary table, dropped at commit.
+    import_staging (seq) {
+        seq -> BigInt,
+        row_no -> BigInt,
+        col -> Text,
+        requirement_id -> Integer,
+        segment_id -> Integer,
+        session_id -> Nullable<Integer>,
+        respondent -> Text,
+        functional -> Integer,
+        dysfunctional -> Integer,
+        importance -> Nullable<Integer>,
+    }
+}
+
+const CREATE_STAGING: &str = "DROP TABLE IF EXISTS import_staging; \
+    CREATE TEMPORARY TABLE import_staging (seq BIGINT NOT NULL, row_no BIGINT NOT NULL, col TEXT NOT NULL, \
+    requirement_id INTEGER NOT NULL, segment_id INTEGER NOT NULL, session_id INTEGER, respondent TEXT NOT NULL, \
+    functional INTEGER NOT NULL, dysfunctional INTEGER NOT NULL, importance INTEGER) ON COMMIT DROP";
+
+/// One answer in the staging table, with where in the file it came from.
+#[derive(Insertable)]
+#[diesel(table_name = import_staging)]
+#[diesel(treat_none_as_default_value = false)]
+struct Staged {
+    seq: i64,
+    row_no: i64,
+    col: String,
+    requirement_id: i32,
+    segment_id: i32,
+    session_id: Option<i32>,
+    respondent: String,
+    functional: i32,
+    dysfunctional: i32,
+    importance: Option<i32>,
+}
+
+#[derive(QueryableByName)]
+struct StagedDuplicate {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    row_no: i64,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    col: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    respondent: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    total: i64,
 }
 
 /// Comma, semicolon (European spreadsheet exports) or tab, judged from the header line.
@@ -311,7 +429,12 @@ fn read_and_store<R: Read>(
         rows: Vec::with_capacity(capacity),
         origins: Vec::with_capacity(capacity),
         imported: 0,
+        counts: CountDeltas::default(),
+        staged: 0,
     };
+    if let DbConnection::Pg(c) = conn {
+        c.batch_execute(CREATE_STAGING)?;
+    }
     let mut row: u64 = 1;
     while reader.read_byte_record(&mut record).map_err(csv_error)? {
         row += 1;
@@ -388,6 +511,10 @@ fn read_and_store<R: Read>(
         }
     }
     batch.flush(conn, &mut problems)?;
+    batch.finish_pg(conn, &mut problems)?;
+    if problems.total == 0 {
+        apply_counts(conn, &batch.counts)?;
+    }
     problems.into_result(ImportSummary {
         imported: batch.imported,
         format: layout.format,

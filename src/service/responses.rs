@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer};
 use super::Context;
 use crate::access::{Caller, ManageResponses};
 use crate::db::audit;
-use crate::db::responses::{self, insert_many, NewResponse};
+use crate::db::responses::{self, insert_counted, NewResponse};
 use crate::db::{requirements, segments, sessions, Scope};
 use crate::domain::kano::Answer;
 use crate::error::{AppError, FieldErrors};
@@ -180,10 +180,7 @@ pub async fn record_answers(
             if !errors.is_empty() {
                 return Err(AppError::fields(errors));
             }
-            let mut imported = 0;
-            for chunk in rows.chunks(1000) {
-                imported += insert_many(c, chunk)?;
-            }
+            let imported = insert_counted(c, &rows)?;
             let detail = format!("{{\"imported\":{imported}}}");
             audit::record(c, &caller, "import", "kano_responses", requirement_id, Some(&detail))?;
             Ok(imported)
@@ -222,4 +219,36 @@ pub async fn import_csv<R: std::io::Read + Send + 'static>(
     tracing::info!(imported = summary.imported, "questionnaire answers imported");
     ctx.metrics.answers_imported.inc_by(summary.imported);
     Ok(summary)
+}
+
+/// What `kanogap recount` did.
+#[derive(Debug, serde::Serialize)]
+pub struct Recounted {
+    /// Grids (segment × requirement × wave) counted.
+    pub grids: usize,
+    /// Grids whose stored counts differed from the answers before (added, changed or gone).
+    pub corrected: usize,
+}
+
+/// Rebuilds the answer counts from the answers, in one audited write transaction.
+pub async fn recount(ctx: &Context, caller: &Caller) -> Result<Recounted, AppError> {
+    caller.authorize::<ManageResponses>()?;
+    let caller = caller.clone();
+    ctx.db
+        .write(move |c| {
+            let all = responses::CountFilter::default();
+            let before = responses::grids(c, &all)?;
+            let grids = responses::recount(c)?;
+            let after = responses::grids(c, &all)?;
+            let key = |g: &responses::Grid| (g.segment_id, g.requirement_id, g.session_id);
+            let old: std::collections::HashMap<_, _> = before.iter().map(|g| (key(g), &g.tally)).collect();
+            let new_keys: HashSet<_> = after.iter().map(key).collect();
+            let corrected = after.iter().filter(|g| old.get(&key(g)) != Some(&&g.tally)).count()
+                + before.iter().filter(|g| !new_keys.contains(&key(g))).count();
+            let result = Recounted { grids, corrected };
+            let detail = serde_json::to_string(&result).ok();
+            audit::record(c, &caller, "recount", "answer_counts", 0, detail.as_deref())?;
+            Ok(result)
+        })
+        .await
 }
