@@ -423,10 +423,14 @@ pub fn recount(conn: &mut DbConnection) -> QueryResult<usize> {
     .execute(conn)
 }
 
+/// One cell of a grid counted from the answers: segment, requirement, session, functional,
+/// dysfunctional, answers, importance sum, importance count.
+type CountedCell = (i32, i32, Option<i32>, i32, i32, i64, Option<i64>, i64);
+
 /// Every grid counted afresh from the answers (not stored), in key order: what the stored
 /// counts must equal.
 pub fn grids_from_answers(conn: &mut DbConnection) -> QueryResult<Vec<Grid>> {
-    let rows: Vec<(i32, i32, Option<i32>, i32, i32, i64, Option<i64>, i64)> = kano_responses::table
+    let rows: Vec<CountedCell> = kano_responses::table
         .group_by((
             kano_responses::segment_id,
             kano_responses::requirement_id,
