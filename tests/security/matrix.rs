@@ -11,7 +11,7 @@ use actix_web::http::Method;
 use serde_json::{json, Value};
 
 use crate::helpers::{spawn_app, TestApp, PASSWORD};
-use crate::support::{excerpt, id, send, Req};
+use crate::support::{excerpt, id, plan_in, send, Req};
 
 use crate::cells::{row, rowv, Row, Who, EVERYONE};
 
@@ -458,45 +458,6 @@ async fn sla_in(app: &TestApp, s: i64, status: &str) -> i64 {
         assert_eq!(code, 200, "{step} {sla}: {body}");
     }
     sla
-}
-
-/// A fresh improvement plan of segment `s` with one change owned by `owner`, taken through
-/// its lifecycle up to `status` (`signed`: in review and signed off by `signer`). Answers the
-/// plan and its change.
-async fn plan_in(app: &TestApp, s: i64, owner: i64, status: &str, signer: Option<&str>) -> (i64, i64) {
-    let plan = id(&app
-        .create(
-            "/api/v1/improvement-plans",
-            &app.admin,
-            json!({"title": "Matrix plan", "service_area_id": 8, "segment_ids": [s]}),
-        )
-        .await);
-    let change = id(&app
-        .create(
-            &format!("/api/v1/improvement-plans/{plan}/changes"),
-            &app.admin,
-            json!({"title": "Matrix change", "owner_id": owner, "due_on": "2099-01-01"}),
-        )
-        .await);
-    let steps: &[&str] = match status {
-        "draft" => &[],
-        "in_review" => &["submit"],
-        "signed" => &["submit", "sign-off"],
-        "agreed" => &["submit", "sign-off", "approve"],
-        other => panic!("no such status {other}"),
-    };
-    for step in steps {
-        let token = if *step == "sign-off" {
-            signer.expect("a stakeholder of s signs off")
-        } else {
-            &app.admin
-        };
-        let (code, body) = app
-            .post(&format!("/api/v1/improvement-plans/{plan}/{step}"), token, Value::Null)
-            .await;
-        assert_eq!(code, 200, "{step} {plan}: {body}");
-    }
-    (plan, change)
 }
 
 /// A fresh root-cause analysis of segment `s`.

@@ -12,7 +12,7 @@ use actix_web::http::Method;
 use serde_json::json;
 
 use crate::helpers::{TestApp, PASSWORD};
-use crate::support::id;
+use crate::support::{id, plan_in};
 
 /// The CSRF value the tests' browser holds, as cookie and as form field (double submit).
 const CSRF: &str = "csrf-token-of-the-test-browser-0123456789";
@@ -301,48 +301,6 @@ async fn sla_in(app: &TestApp, s: i64, status: &str) -> i64 {
         assert_eq!(code, 200, "{step}");
     }
     sla
-}
-
-/// A fresh improvement plan of segment `s` with one change, taken through its lifecycle up to
-/// `status` (`signed`/`agreed`: signed off by `signer`). Answers the plan and its change.
-async fn plan_in(app: &TestApp, s: i64, owner: i64, status: &str, signer: Option<&str>) -> (i64, i64) {
-    let plan = id(&app
-        .create(
-            "/api/v1/improvement-plans",
-            &app.admin,
-            json!({"title": "Page plan", "service_area_id": 8, "segment_ids": [s]}),
-        )
-        .await);
-    let change = id(&app
-        .create(
-            &format!("/api/v1/improvement-plans/{plan}/changes"),
-            &app.admin,
-            json!({"title": "Page change", "owner_id": owner, "due_on": "2099-01-01"}),
-        )
-        .await);
-    let steps: &[&str] = match status {
-        "draft" => &[],
-        "in_review" => &["submit"],
-        "signed" => &["submit", "sign-off"],
-        "agreed" => &["submit", "sign-off", "approve"],
-        other => panic!("no such status {other}"),
-    };
-    for step in steps {
-        let token = if *step == "sign-off" {
-            signer.expect("a stakeholder of s")
-        } else {
-            &app.admin
-        };
-        let (code, body) = app
-            .post(
-                &format!("/api/v1/improvement-plans/{plan}/{step}"),
-                token,
-                serde_json::Value::Null,
-            )
-            .await;
-        assert_eq!(code, 200, "{step} {plan}: {body}");
-    }
-    (plan, change)
 }
 
 /// A fresh open COScom of segment `s`.

@@ -3,7 +3,7 @@
 
 use actix_web::http::header::HeaderMap;
 use actix_web::http::Method;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::helpers::TestApp;
 
@@ -160,4 +160,43 @@ fn base64_matches_the_rfc_4648_examples() {
     }
     assert_eq!(b64url(&[0xfb, 0xff]), "-_8");
     assert_eq!(b64(&[0xfb, 0xff]), "+/8=");
+}
+
+/// A fresh improvement plan of segment `s` with one change owned by `owner`, taken through
+/// its lifecycle up to `status` (`signed`: in review and signed off by `signer`). Answers the
+/// plan and its change.
+pub async fn plan_in(app: &TestApp, s: i64, owner: i64, status: &str, signer: Option<&str>) -> (i64, i64) {
+    let plan = id(&app
+        .create(
+            "/api/v1/improvement-plans",
+            &app.admin,
+            json!({"title": "A plan", "service_area_id": 8, "segment_ids": [s]}),
+        )
+        .await);
+    let change = id(&app
+        .create(
+            &format!("/api/v1/improvement-plans/{plan}/changes"),
+            &app.admin,
+            json!({"title": "A change", "owner_id": owner, "due_on": "2099-01-01"}),
+        )
+        .await);
+    let steps: &[&str] = match status {
+        "draft" => &[],
+        "in_review" => &["submit"],
+        "signed" => &["submit", "sign-off"],
+        "agreed" => &["submit", "sign-off", "approve"],
+        other => panic!("no such status {other}"),
+    };
+    for step in steps {
+        let token = if *step == "sign-off" {
+            signer.expect("a stakeholder of s signs off")
+        } else {
+            &app.admin
+        };
+        let (code, body) = app
+            .post(&format!("/api/v1/improvement-plans/{plan}/{step}"), token, Value::Null)
+            .await;
+        assert_eq!(code, 200, "{step} {plan}: {body}");
+    }
+    (plan, change)
 }
