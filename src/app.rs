@@ -1,14 +1,12 @@
 //! The one place the service is assembled: `main` and every integration test call
 //! [`Application::build`], so what is tested is what runs.
 
-use std::net::TcpListener;
-
-use actix_web::dev::Server;
 use std::future::Future;
+use std::net::TcpListener;
 use std::rc::Rc;
 
 use actix_web::body::EitherBody;
-use actix_web::dev::{Service, ServiceRequest, ServiceResponse};
+use actix_web::dev::{Server, Service, ServiceRequest, ServiceResponse};
 use actix_web::http::{header, StatusCode};
 use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{dev, web, App, HttpServer};
@@ -184,7 +182,7 @@ fn first_admin_unlocked(db: &Db, settings: &Settings) -> Result<(), AppError> {
 /// Runs a request with its caller check (see `db::caller_check`): a caller believed from its
 /// token is confirmed on the request's first database trip, or after the handler when it made
 /// none; a refused one gets 401 (API) or the sign-in page (pages), whatever the handler said.
-pub fn with_caller_check<S, B>(
+fn with_caller_check<S, B>(
     req: ServiceRequest,
     srv: &S,
 ) -> impl Future<Output = Result<ServiceResponse<EitherBody<B>>, actix_web::Error>> + 'static
