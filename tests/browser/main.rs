@@ -762,12 +762,7 @@ async fn facilitator_picks_two_waves_and_sees_a_fading_delighter() {
     let b = browser(&driver).await;
 
     sign_in(&b, &app, &email, PASSWORD).await;
-    b.find(Locator::LinkText("Life cycle"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    follow(&b, "Life cycle").await;
     wait_for_path(&b, |p| p == "/kano/lifecycle").await;
     for (id, value) in [
         ("from", waves[0].1.to_string()),
@@ -813,12 +808,7 @@ async fn stakeholder_files_a_complaint_and_leadership_resolves_it() {
     let driver = start_driver(tools);
     let b = browser(&driver).await;
     sign_in(&b, &app, &email, PASSWORD).await;
-    b.find(Locator::LinkText("Report a problem"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    follow(&b, "Report a problem").await;
     wait_for_path(&b, |p| p == "/complaints").await;
     b.find(Locator::Id("c-summary"))
         .await
@@ -890,12 +880,7 @@ async fn plan_from_draft_to_agreed_with_a_stakeholders_sign_off() {
     let driver = start_driver(tools);
     let b = browser(&driver).await;
     sign_in(&b, &app, &lead_email, PASSWORD).await;
-    b.find(Locator::LinkText("Improvement plans"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    follow(&b, "Improvement plans").await;
     wait_for_path(&b, |p| p == "/improvement-plans").await;
     b.find(Locator::Id("p-title"))
         .await
@@ -951,12 +936,7 @@ async fn plan_from_draft_to_agreed_with_a_stakeholders_sign_off() {
     let driver = start_driver(tools);
     let b = browser(&driver).await;
     sign_in(&b, &app, &email, PASSWORD).await;
-    b.find(Locator::LinkText("Improvement plans"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    follow(&b, "Improvement plans").await;
     wait_for_path(&b, |p| p == "/improvement-plans").await;
     assert!(text_of(&b, "#plans").await.contains("Finance: awaiting"));
     b.find(Locator::Css("#plans button.sign-off"))
@@ -992,6 +972,16 @@ async fn plan_from_draft_to_agreed_with_a_stakeholders_sign_off() {
     let plan = &list["items"][0];
     assert_eq!(plan["status"], "agreed");
     assert_eq!(plan["sign_offs"][0]["user_email"].as_str(), Some(email.as_str()));
+}
+
+/// Follows the link with this text (a navigation entry, usually).
+async fn follow(b: &Client, text: &str) {
+    b.find(Locator::LinkText(text))
+        .await
+        .unwrap_or_else(|e| panic!("link {text:?}: {e}"))
+        .click()
+        .await
+        .unwrap();
 }
 
 async fn click(b: &Client, css: &str) {
@@ -1047,12 +1037,7 @@ async fn a_fishbone_with_three_causes_one_verified_and_turned_into_a_plan_change
     let driver = start_driver(tools);
     let b = browser(&driver).await;
     sign_in(&b, &app, &email, PASSWORD).await;
-    b.find(Locator::LinkText("Root causes"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    follow(&b, "Root causes").await;
     wait_for_path(&b, |p| p == "/root-causes").await;
     type_into(&b, "#r-problem", "Call-backs take 22 minutes, promised 5").await;
     choose(&b, "#r-segment", &finance.to_string()).await;
@@ -1105,12 +1090,7 @@ async fn a_fishbone_with_three_causes_one_verified_and_turned_into_a_plan_change
     let driver = start_driver(tools);
     let b = browser(&driver).await;
     sign_in(&b, &app, &stakeholder_email, PASSWORD).await;
-    b.find(Locator::LinkText("Root causes"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    follow(&b, "Root causes").await;
     wait_for_path(&b, |p| p == "/root-causes").await;
     click(&b, &format!("#root-cause-{id} a")).await;
     wait_for_text(&b, "#causes", "Board polls only every 15 minutes").await;
@@ -1172,12 +1152,7 @@ async fn a_coscom_checkpoint_with_an_off_track_condition() {
     let driver = start_driver(tools);
     let b = browser(&driver).await;
     sign_in(&b, &app, &email, PASSWORD).await;
-    b.find(Locator::LinkText("COScom"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    follow(&b, "COScom").await;
     wait_for_path(&b, |p| p == "/coscom").await;
     type_into(&b, "#k-project", "New expense system").await;
     choose(&b, "#k-segment", &finance.to_string()).await;
@@ -1227,12 +1202,7 @@ async fn a_coscom_checkpoint_with_an_off_track_condition() {
     let driver = start_driver(tools);
     let b = browser(&driver).await;
     sign_in(&b, &app, &stakeholder_email, PASSWORD).await;
-    b.find(Locator::LinkText("Project commitments"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    follow(&b, "Project commitments").await;
     wait_for_path(&b, |p| p == "/coscom").await;
     click(&b, &format!("#coscom-{id} a")).await;
     wait_for_text(&b, &format!("#condition-{c2}"), "off_track").await;
@@ -1301,12 +1271,7 @@ async fn leadership_keeps_calendars_targets_tickets_and_figures_and_reads_the_se
     sign_in(&b, &app, &email, PASSWORD).await;
 
     // A calendar: an unknown timezone is refused beside its field, the rest kept.
-    b.find(Locator::LinkText("Calendars"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    follow(&b, "Calendars").await;
     wait_for_path(&b, |p| p == "/calendars").await;
     fill(&b, "cal-name", "Office hours").await;
     fill(&b, "cal-timezone", "Mars/Olympus").await;
@@ -1389,12 +1354,7 @@ async fn leadership_keeps_calendars_targets_tickets_and_figures_and_reads_the_se
         format!("ticket,segment,opened_at,first_response_at,resolved_at\nT-1,Finance,{month}-10T09:00:00Z,,\nT-2,Finance,yesterday,,\n"),
     )
     .unwrap();
-    b.find(Locator::LinkText("Ticket upload"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    follow(&b, "Ticket upload").await;
     wait_for_path(&b, |p| p == "/imports/tickets").await;
     fill(&b, "timezone", "Europe/Berlin").await;
     b.find(Locator::Id("file"))
@@ -1463,12 +1423,7 @@ async fn leadership_keeps_calendars_targets_tickets_and_figures_and_reads_the_se
     assert_eq!(attainment["periods"][0]["value"], 4.0);
 
     // The month's report: both targets, a chart each, downloads.
-    b.find(Locator::LinkText("Service report"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    follow(&b, "Service report").await;
     wait_for_path(&b, |p| p == "/reports/service").await;
     let report = wait_for_text(&b, "#service-report", "2 targets").await;
     assert!(
@@ -1549,12 +1504,7 @@ async fn stakeholder_reads_their_segments_service_report_beside_the_value_propos
             .len(),
         1
     );
-    b.find(Locator::LinkText("Service report"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    follow(&b, "Service report").await;
     wait_for_path(&b, |p| p == "/reports/service").await;
     let report = text_of(&b, "#service-report").await;
     assert!(
