@@ -10,12 +10,14 @@ use crate::db::requirements::Requirement;
 use crate::db::responses;
 use crate::db::schema::{requirements, service_areas};
 use crate::db::segments::{self, Segment};
-use crate::db::service_levels::{self as store, CalendarRow, ServiceTarget, TicketSelection};
+use crate::db::service_levels::{
+    self as store, CalendarRow, DurationColumn, DurationQuery, ServiceTarget, StampedCounts, TicketSelection,
+};
 use crate::db::{requirements as requirement_store, DbConnection};
 use crate::db::{Page, Scope};
 use crate::domain::business_time::{
-    self as bt, attainment, month_end, month_start, reported_period, Calendar, Period, PeriodAttainment,
-    ReportedPeriod, TargetStatus, Ticket, TicketTarget, TimeUnit,
+    self as bt, reported_period, Calendar, MonthCounts, Period, PeriodAttainment, ReportedPeriod, TargetStatus, Ticket,
+    TicketMeasure, TicketOutcome, TicketTarget, TimeUnit,
 };
 use crate::domain::classification::{consolidate, Classification};
 use crate::domain::gap::{self, Capability, GapInput, GapReport};
@@ -23,6 +25,7 @@ use crate::domain::kano::{classify, KanoResult, Tally};
 use crate::domain::kano_waves;
 use crate::domain::service_levels::measured_is_newer;
 use crate::domain::sla::SlaRequirement;
+use crate::domain::stats::{kth_of_union, median_of_sorted, median_ranks, p90_rank};
 use crate::domain::terms::{Direction, Measure};
 use crate::error::AppError;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -349,7 +352,15 @@ pub fn selection(target: &ServiceTarget, within: Option<&[i32]>) -> TicketSelect
     }
 }
 
-/// Computes a target's months (sorted, consecutive or not) for the selected tickets.
+/// Computes a target's months (sorted, consecutive or not) for the selected tickets, with the
+/// median and p90 for the last `percentile_months` of them (None for the others).
+///
+/// Ticket measures read the durations stored per ticket and calendar: per month one grouped
+/// count of the tickets with the timestamp and those within the limit, the tickets without it
+/// (whose outcome depends on the clock) through the domain's counting rule, and each
+/// percentile from a window of the sorted stored durations merged with those misses
+/// ([`kth_of_union`]). `domain::business_time::attainment` is the same rule over tickets in
+/// memory; a test holds the two equal.
 pub fn target_periods(
     c: &mut DbConnection,
     target: &ServiceTarget,
@@ -357,6 +368,7 @@ pub fn target_periods(
     sel: &TicketSelection,
     periods: &[Period],
     now: DateTime<Utc>,
+    percentile_months: usize,
 ) -> Result<Vec<PeriodFigures>, AppError> {
     let (Some(first), Some(last)) = (periods.first().copied(), periods.last().copied()) else {
         return Ok(Vec::new());
@@ -396,28 +408,103 @@ pub fn target_periods(
         unit,
         goal: target.goal.unwrap_or(1.0),
     };
-    let from = month_start(&cal, first).naive_utc();
-    let to = month_end(&cal, last).naive_utc();
-    let mut by_period: HashMap<Period, Vec<Ticket>> = HashMap::new();
-    for (opened, response, resolved, paused) in store::ticket_times(c, sel, from, to)? {
+    let query = DurationQuery {
+        calendar_id: target.calendar_id,
+        first: first.to_string(),
+        last: last.to_string(),
+        selection: sel.clone(),
+        column: match ticket_measure {
+            TicketMeasure::FirstResponse => DurationColumn::Response,
+            TicketMeasure::Resolution => DurationColumn::Resolution,
+        },
+    };
+    let stamped: HashMap<String, StampedCounts> = store::stamped_counts(c, &query, bt::limit_seconds(&spec))?
+        .into_iter()
+        .collect();
+    // Without the timestamp: pending, or a miss with the time spent so far (in the unit).
+    let mut pending: HashMap<String, u64> = HashMap::new();
+    let mut misses: HashMap<String, Vec<f64>> = HashMap::new();
+    for (period, (opened, response, resolved, paused)) in store::unstamped_tickets(c, &query)? {
         let ticket = Ticket {
             opened_at: opened.and_utc(),
             first_response_at: response.map(|t| t.and_utc()),
             resolved_at: resolved.map(|t| t.and_utc()),
             paused_minutes: i64::from(paused),
         };
-        by_period
-            .entry(bt::period_of(&cal, ticket.opened_at))
-            .or_default()
-            .push(ticket);
+        match bt::ticket_outcome(&cal, &spec, &ticket, now) {
+            TicketOutcome::Pending => *pending.entry(period).or_default() += 1,
+            TicketOutcome::Missed { minutes } | TicketOutcome::Met { minutes } => {
+                misses.entry(period).or_default().push(minutes / unit.minutes())
+            }
+        }
     }
-    Ok(periods
+    let first_detailed = periods.len().saturating_sub(percentile_months);
+    let mut out = Vec::with_capacity(periods.len());
+    for (i, p) in periods.iter().enumerate() {
+        let key = p.to_string();
+        let s = stamped.get(&key).copied().unwrap_or_default();
+        let mut extra = misses.remove(&key).unwrap_or_default();
+        extra.sort_by(f64::total_cmp);
+        let counts = MonthCounts {
+            counted: s.stamped as u64 + extra.len() as u64,
+            met: s.within as u64,
+            pending: pending.get(&key).copied().unwrap_or(0),
+        };
+        let (median, p90) = if i >= first_detailed {
+            let month = DurationQuery {
+                first: key.clone(),
+                last: key,
+                ..query.clone()
+            };
+            let mut at = |ranks: &[usize]| kth_values(c, &month, &spec, s.stamped, &extra, ranks);
+            let n = counts.counted as usize;
+            let median = at(&median_ranks(n))?;
+            let p90 = at(&p90_rank(n).into_iter().collect::<Vec<_>>())?;
+            // The one or two middle values, averaged as the domain's median averages them.
+            let median = median_of_sorted(&median);
+            (median, p90.first().copied())
+        } else {
+            (None, None)
+        };
+        out.push(PeriodFigures::Tickets(bt::month_attainment(
+            &spec, *p, counts, median, p90,
+        )));
+    }
+    Ok(out)
+}
+
+/// The values at `ranks` (1-based, ascending, close together) among a month's counted
+/// durations: the `stamped` stored ones and the `extra` misses (sorted, in the unit). One
+/// window of the stored durations covers them all.
+fn kth_values(
+    c: &mut DbConnection,
+    month: &DurationQuery,
+    spec: &TicketTarget,
+    stamped: i64,
+    extra: &[f64],
+    ranks: &[usize],
+) -> Result<Vec<f64>, AppError> {
+    let (Some(&low), Some(&high)) = (ranks.first(), ranks.last()) else {
+        return Ok(Vec::new());
+    };
+    let stamped = usize::try_from(stamped).unwrap_or(0);
+    let first = low.saturating_sub(extra.len()).max(1);
+    let last = high.min(stamped);
+    let window: Vec<f64> = if first <= last {
+        store::stamped_window(c, month, first as i64 - 1, (last - first + 1) as i64)?
+            .into_iter()
+            .map(|s| spec.in_unit(s))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    ranks
         .iter()
-        .map(|p| {
-            let tickets = by_period.get(p).map(Vec::as_slice).unwrap_or(&[]);
-            PeriodFigures::Tickets(attainment(&cal, &spec, *p, tickets, now))
+        .map(|&k| {
+            kth_of_union(k, &window, first, stamped, extra)
+                .ok_or_else(|| AppError::internal(format!("rank {k} outside the stored durations")))
         })
-        .collect())
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -495,7 +582,7 @@ fn measured_for(
     let cal = calendar_of(&store::get_calendar(c, target.calendar_id)?)?;
     let newest = bt::period_of(&cal, newest.and_utc());
     let periods = vec![newest.prev().prev(), newest.prev(), newest];
-    let figures = target_periods(c, target, requirement, &sel, &periods, now)?;
+    let figures = target_periods(c, target, requirement, &sel, &periods, now, periods.len())?;
     Ok(figures.iter().rev().find_map(|f| match f {
         PeriodFigures::Tickets(p) => p.median.map(|value| Measured {
             period: p.period,

@@ -25,4 +25,5 @@ pub mod render;
 pub mod routes;
 pub mod service;
 pub mod state;
+pub mod ticket_durations;
 pub mod web;

@@ -462,3 +462,25 @@ fn answer_counts_agree_with_the_answers_after_every_kind_of_write() {
         counts_agree(&ctx, "a recount").await;
     });
 }
+
+/// Ticket durations are derived data the migration that added them could not compute: start-up
+/// fills them when tickets exist without any, the same rows an import or the demo writes.
+#[test]
+fn start_up_fills_missing_ticket_durations() {
+    use kanogap::db::service_levels::{all_durations, clear_durations};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (url, _pg) = database::fresh_database(dir.path(), "kanogap_durations");
+    let db = Db::connect(&url, 2).expect("database");
+    kanogap::demo::load(&db).expect("demo data");
+    let written = {
+        let mut conn = db.get().expect("connection");
+        let written = all_durations(&mut conn).expect("durations");
+        assert!(clear_durations(&mut conn, None).expect("cleared") > 0);
+        written
+    };
+    assert!(written.len() > 100, "the demo's tickets under its calendars");
+    drop(db);
+    let db = Db::connect(&url, 2).expect("database again");
+    let mut conn = db.get().expect("connection");
+    assert_eq!(all_durations(&mut conn).expect("durations"), written);
+}

@@ -118,8 +118,8 @@ pub struct Db {
 }
 
 impl Db {
-    /// Opens the pool (creating the SQLite file's folder when needed) and applies pending
-    /// migrations.
+    /// Opens the pool (creating the SQLite file's folder when needed), applies pending
+    /// migrations and fills derived data they leave empty.
     pub fn connect(url: &str, pool_size: u32) -> Result<Self, String> {
         let url = DatabaseUrl::parse(url)?;
         if let DatabaseUrl::Sqlite(path) = &url {
@@ -135,7 +135,9 @@ impl Db {
         let db = Db { pool, url };
         db.with_startup_lock(|| {
             let mut conn = db.pool.get().map_err(|e| format!("cannot open database: {e}"))?;
-            run_migrations(&mut conn)
+            run_migrations(&mut conn)?;
+            // Derived data a migration could not compute in SQL (business time needs the calendar).
+            crate::ticket_durations::fill_if_missing(&mut conn).map_err(|e| format!("ticket durations: {e}"))
         })?;
         Ok(db)
     }

@@ -302,6 +302,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    ticket_durations (calendar_id, period, ticket_id) {
+        calendar_id -> Integer,
+        period -> Text,
+        ticket_id -> Integer,
+        segment_id -> Integer,
+        priority -> Nullable<Text>,
+        response_seconds -> Nullable<BigInt>,
+        resolution_seconds -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
     reported_measurements (id) {
         id -> Integer,
         service_target_id -> Integer,
@@ -546,6 +558,8 @@ diesel::joinable!(service_targets -> requirements (requirement_id));
 diesel::joinable!(service_targets -> segments (segment_id));
 diesel::joinable!(service_targets -> calendars (calendar_id));
 diesel::joinable!(tickets -> segments (segment_id));
+diesel::joinable!(ticket_durations -> tickets (ticket_id));
+diesel::joinable!(ticket_durations -> calendars (calendar_id));
 diesel::joinable!(reported_measurements -> service_targets (service_target_id));
 diesel::joinable!(improvement_plans -> service_areas (service_area_id));
 diesel::joinable!(improvement_plan_segments -> improvement_plans (plan_id));
@@ -564,6 +578,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendars,
     service_targets,
     tickets,
+    ticket_durations,
     reported_measurements,
     users,
     segments,

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::schema::{calendars, reported_measurements, service_targets, tickets};
+use super::schema::{calendars, reported_measurements, service_targets, ticket_durations, tickets};
 use super::{DbConnection, MultiBackend, Page, Scope};
 use crate::error::AppError;
 
@@ -55,6 +55,14 @@ pub fn list_calendars(conn: &mut DbConnection, page: Page) -> QueryResult<(Vec<C
         .load(conn)?;
     let total = calendars::table.count().get_result(conn)?;
     Ok((items, total))
+}
+
+/// Every calendar, in id order.
+pub fn all_calendars(conn: &mut DbConnection) -> QueryResult<Vec<CalendarRow>> {
+    calendars::table
+        .order(calendars::id.asc())
+        .select(CalendarRow::as_select())
+        .load(conn)
 }
 
 pub fn get_calendar(conn: &mut DbConnection, id: i32) -> Result<CalendarRow, AppError> {
@@ -372,29 +380,8 @@ fn selected(sel: &TicketSelection) -> tickets::BoxedQuery<'static, MultiBackend>
     query
 }
 
-/// The timestamps the counting rules need, of the selected tickets opened in `[from, to)`.
+/// The timestamps the counting rules need: opened, first response, resolved, paused minutes.
 pub type TicketTimes = (NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>, i32);
-
-pub fn ticket_times(
-    conn: &mut DbConnection,
-    sel: &TicketSelection,
-    from: NaiveDateTime,
-    to: NaiveDateTime,
-) -> QueryResult<Vec<TicketTimes>> {
-    if sel.segment_ids.as_ref().is_some_and(Vec::is_empty) {
-        return Ok(Vec::new());
-    }
-    selected(sel)
-        .filter(tickets::opened_at.ge(from))
-        .filter(tickets::opened_at.lt(to))
-        .select((
-            tickets::opened_at,
-            tickets::first_response_at,
-            tickets::resolved_at,
-            tickets::paused_minutes,
-        ))
-        .load(conn)
-}
 
 /// When the newest selected ticket was opened.
 pub fn newest_opened(conn: &mut DbConnection, sel: &TicketSelection) -> QueryResult<Option<NaiveDateTime>> {
@@ -410,6 +397,237 @@ pub fn count_tickets(conn: &mut DbConnection, scope: &Scope) -> QueryResult<i64>
         query = query.filter(tickets::segment_id.eq_any(ids.clone()));
     }
     query.count().get_result(conn)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ticket durations per calendar: what a month's counts aggregate
+
+/// One ticket's durations under one calendar.
+#[derive(Debug, Clone, PartialEq, Insertable, Queryable, Selectable)]
+#[diesel(table_name = ticket_durations, treat_none_as_default_value = false)]
+pub struct DurationRow {
+    pub calendar_id: i32,
+    pub period: String,
+    pub ticket_id: i32,
+    pub segment_id: i32,
+    /// The ticket's priority in lower case (targets match it in any case).
+    pub priority: Option<String>,
+    pub response_seconds: Option<i64>,
+    pub resolution_seconds: Option<i64>,
+}
+
+/// Rows per multi-row insert: 7 values each stays under SQLite's 32 766 bound parameters.
+const DURATION_ROWS_PER_INSERT: usize = 2000;
+
+/// Replaces the stored durations of the tickets `ticket_ids` (every calendar) with `rows`.
+pub fn replace_durations(conn: &mut DbConnection, ticket_ids: &[i32], rows: &[DurationRow]) -> QueryResult<()> {
+    for ids in ticket_ids.chunks(DURATION_ROWS_PER_INSERT) {
+        diesel::delete(ticket_durations::table.filter(ticket_durations::ticket_id.eq_any(ids))).execute(conn)?;
+    }
+    insert_durations(conn, rows)
+}
+
+/// Inserts durations in multi-row statements (the shared connection type has none, so this
+/// goes to the concrete backend).
+pub fn insert_durations(conn: &mut DbConnection, rows: &[DurationRow]) -> QueryResult<()> {
+    for chunk in rows.chunks(DURATION_ROWS_PER_INSERT) {
+        match conn {
+            DbConnection::Sqlite(c) => diesel::insert_into(ticket_durations::table).values(chunk).execute(c)?,
+            DbConnection::Pg(c) => diesel::insert_into(ticket_durations::table).values(chunk).execute(c)?,
+        };
+    }
+    Ok(())
+}
+
+/// Forgets every stored duration under `calendar_id`, or under every calendar.
+pub fn clear_durations(conn: &mut DbConnection, calendar_id: Option<i32>) -> QueryResult<usize> {
+    match calendar_id {
+        Some(id) => diesel::delete(ticket_durations::table.filter(ticket_durations::calendar_id.eq(id))).execute(conn),
+        None => diesel::delete(ticket_durations::table).execute(conn),
+    }
+}
+
+/// Tickets in id order after `after`, at most `limit`: a table walked in pages.
+pub fn tickets_after(conn: &mut DbConnection, after: i32, limit: i64) -> QueryResult<Vec<TicketRow>> {
+    tickets::table
+        .filter(tickets::id.gt(after))
+        .order(tickets::id)
+        .limit(limit)
+        .select(TicketRow::as_select())
+        .load(conn)
+}
+
+/// Whether tickets exist but no durations do: the state after the migration that added them.
+pub fn durations_missing(conn: &mut DbConnection) -> QueryResult<bool> {
+    let any_ticket = tickets::table
+        .select(tickets::id)
+        .first::<i32>(conn)
+        .optional()?
+        .is_some();
+    let any_duration = ticket_durations::table
+        .select(ticket_durations::ticket_id)
+        .first::<i32>(conn)
+        .optional()?
+        .is_some();
+    Ok(any_ticket && !any_duration)
+}
+
+/// Every stored duration, in key order (for consistency checks).
+pub fn all_durations(conn: &mut DbConnection) -> QueryResult<Vec<DurationRow>> {
+    ticket_durations::table
+        .order((
+            ticket_durations::calendar_id,
+            ticket_durations::period,
+            ticket_durations::ticket_id,
+        ))
+        .select(DurationRow::as_select())
+        .load(conn)
+}
+
+/// Which duration column a ticket measure reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DurationColumn {
+    Response,
+    Resolution,
+}
+
+/// The stored durations of one calendar's months `[first, last]` whose tickets a target selects.
+#[derive(Clone, Debug)]
+pub struct DurationQuery {
+    pub calendar_id: i32,
+    pub first: String,
+    pub last: String,
+    pub selection: TicketSelection,
+    pub column: DurationColumn,
+}
+
+/// A month's tickets with the timestamp: how many, and how many within `limit_seconds`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StampedCounts {
+    pub stamped: i64,
+    pub within: i64,
+}
+
+/// Runs `$body` with `$col` bound to the query's duration column (a macro: the two columns
+/// are different types to diesel).
+macro_rules! per_column {
+    ($q:expr, |$col:ident| $body:expr) => {
+        match $q.column {
+            DurationColumn::Response => {
+                let $col = ticket_durations::response_seconds;
+                $body
+            }
+            DurationColumn::Resolution => {
+                let $col = ticket_durations::resolution_seconds;
+                $body
+            }
+        }
+    };
+}
+
+/// Narrows a boxed query of `ticket_durations` to the calendar, months and selection of `q`.
+macro_rules! narrowed {
+    ($query:expr, $q:expr) => {{
+        let q: &DurationQuery = $q;
+        let mut query = $query
+            .filter(ticket_durations::calendar_id.eq(q.calendar_id))
+            .filter(ticket_durations::period.ge(q.first.clone()))
+            .filter(ticket_durations::period.le(q.last.clone()));
+        if let Some(ids) = &q.selection.segment_ids {
+            query = query.filter(ticket_durations::segment_id.eq_any(ids.clone()));
+        }
+        if let Some(p) = &q.selection.priority {
+            query = query.filter(ticket_durations::priority.eq(p.to_lowercase()));
+        }
+        query
+    }};
+}
+
+fn durations_of(q: &DurationQuery) -> ticket_durations::BoxedQuery<'static, MultiBackend> {
+    narrowed!(ticket_durations::table.into_boxed(), q)
+}
+
+fn nothing_selected(q: &DurationQuery) -> bool {
+    q.selection.segment_ids.as_ref().is_some_and(Vec::is_empty)
+}
+
+/// Per month: the stamped tickets and those within `limit_seconds`, one grouped query.
+pub fn stamped_counts(
+    conn: &mut DbConnection,
+    q: &DurationQuery,
+    limit_seconds: i64,
+) -> QueryResult<Vec<(String, StampedCounts)>> {
+    use diesel::dsl::{case_when, count, sum};
+    use diesel::sql_types::Integer;
+    if nothing_selected(q) {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(String, i64, Option<i64>)> = per_column!(q, |col| {
+        let grouped = ticket_durations::table
+            .group_by(ticket_durations::period)
+            .select((
+                ticket_durations::period,
+                count(col),
+                sum(case_when(col.le(limit_seconds), 1.into_sql::<Integer>()).otherwise(0.into_sql::<Integer>())),
+            ))
+            .into_boxed::<MultiBackend>();
+        narrowed!(grouped, q).load(conn)?
+    });
+    Ok(rows
+        .into_iter()
+        .map(|(period, stamped, within)| {
+            let within = within.unwrap_or(0);
+            (period, StampedCounts { stamped, within })
+        })
+        .collect())
+}
+
+/// One month's stamped durations in seconds, ascending, at ranks `offset + 1 ..= offset + count`.
+pub fn stamped_window(conn: &mut DbConnection, q: &DurationQuery, offset: i64, count: i64) -> QueryResult<Vec<i64>> {
+    if nothing_selected(q) || count <= 0 {
+        return Ok(Vec::new());
+    }
+    per_column!(q, |col| durations_of(q)
+        .filter(col.is_not_null())
+        .select(col.assume_not_null())
+        .order(col.asc())
+        .offset(offset)
+        .limit(count)
+        .load(conn))
+}
+
+/// The selected tickets of the months that lack the measure's timestamp, with their month:
+/// the few whose outcome depends on the clock.
+pub fn unstamped_tickets(conn: &mut DbConnection, q: &DurationQuery) -> QueryResult<Vec<(String, TicketTimes)>> {
+    if nothing_selected(q) {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<(String, i32)> = per_column!(q, |col| durations_of(q)
+        .filter(col.is_null())
+        .select((ticket_durations::period, ticket_durations::ticket_id))
+        .load(conn)?);
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(DURATION_ROWS_PER_INSERT) {
+        let periods: std::collections::HashMap<i32, &String> = chunk.iter().map(|(p, id)| (*id, p)).collect();
+        let times: Vec<(i32, TicketTimes)> = tickets::table
+            .filter(tickets::id.eq_any(chunk.iter().map(|(_, id)| *id).collect::<Vec<_>>()))
+            .select((
+                tickets::id,
+                (
+                    tickets::opened_at,
+                    tickets::first_response_at,
+                    tickets::resolved_at,
+                    tickets::paused_minutes,
+                ),
+            ))
+            .load(conn)?;
+        for (id, times) in times {
+            if let Some(period) = periods.get(&id) {
+                out.push(((*period).clone(), times));
+            }
+        }
+    }
+    Ok(out)
 }
 
 // ---------------------------------------------------------------------------------------------

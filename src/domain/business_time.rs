@@ -226,6 +226,12 @@ impl Calendar {
         }
     }
 
+    /// Open around the clock with no holidays: business time is elapsed time, whatever the
+    /// timezone (local days tile the timeline, DST days included).
+    pub fn always_open(&self) -> bool {
+        self.holidays.is_empty() && self.week == Week::always_open()
+    }
+
     /// The open spans of a local date (none on a holiday).
     pub fn spans_on(&self, date: NaiveDate) -> &[Span] {
         if self.holidays.contains(&date) {
@@ -269,6 +275,9 @@ fn local_instant(tz: &Tz, date: NaiveDate, minutes: u16) -> Option<DateTime<Utc>
 pub fn business_seconds(cal: &Calendar, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
     if to <= from {
         return 0;
+    }
+    if cal.always_open() {
+        return (to - from).num_seconds();
     }
     // One day of margin each side: with the DST rules of a few zones a local midnight is
     // skipped or repeated, so a neighbouring day's span can reach over the boundary.
@@ -487,6 +496,12 @@ impl TicketTarget {
     fn limit_minutes(&self) -> f64 {
         self.limit * self.unit.minutes()
     }
+
+    /// A duration in business seconds as a value in the target's unit (via minutes, as every
+    /// duration here is reckoned).
+    pub fn in_unit(&self, seconds: i64) -> f64 {
+        seconds as f64 / 60.0 / self.unit.minutes()
+    }
 }
 
 /// A goal is a share: 0 < goal ≤ 1.
@@ -516,14 +531,67 @@ impl TicketOutcome {
     }
 }
 
-/// Business minutes (with seconds as a fraction) from `opened_at` to `until` for `measure`:
-/// paused minutes come off a resolution, never below 0.
-fn measured_minutes(cal: &Calendar, measure: TicketMeasure, ticket: &Ticket, until: DateTime<Utc>) -> f64 {
-    let minutes = business_seconds(cal, ticket.opened_at, until) as f64 / 60.0;
+/// Business seconds from `opened_at` to `until` for `measure`: paused minutes come off a
+/// resolution, never below 0.
+fn measured_seconds(cal: &Calendar, measure: TicketMeasure, ticket: &Ticket, until: DateTime<Utc>) -> i64 {
+    let seconds = business_seconds(cal, ticket.opened_at, until);
     match measure {
-        TicketMeasure::FirstResponse => minutes,
-        TicketMeasure::Resolution => (minutes - ticket.paused_minutes.max(0) as f64).max(0.0),
+        TicketMeasure::FirstResponse => seconds,
+        TicketMeasure::Resolution => (seconds - ticket.paused_minutes.max(0).saturating_mul(60)).max(0),
     }
+}
+
+/// Business minutes (with seconds as a fraction) for `measure` up to `until`.
+fn measured_minutes(cal: &Calendar, measure: TicketMeasure, ticket: &Ticket, until: DateTime<Utc>) -> f64 {
+    measured_seconds(cal, measure, ticket, until) as f64 / 60.0
+}
+
+/// What is stored per ticket and calendar so that a month's counts are an aggregate query:
+/// the month the ticket was opened in (calendar timezone) and, for each measure whose
+/// timestamp it has, its business duration in seconds (paused minutes off the resolution).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TicketDurations {
+    pub period: Period,
+    pub response_seconds: Option<i64>,
+    pub resolution_seconds: Option<i64>,
+}
+
+pub fn ticket_durations(cal: &Calendar, ticket: &Ticket) -> TicketDurations {
+    TicketDurations {
+        period: period_of(cal, ticket.opened_at),
+        response_seconds: ticket
+            .first_response_at
+            .map(|at| measured_seconds(cal, TicketMeasure::FirstResponse, ticket, at)),
+        resolution_seconds: ticket
+            .resolved_at
+            .map(|at| measured_seconds(cal, TicketMeasure::Resolution, ticket, at)),
+    }
+}
+
+/// The longest whole-second duration that meets the target: a stored duration `s` meets it
+/// exactly when `s <= limit_seconds` (the same test as `s / 60 <= limit in minutes` in
+/// floating point, which is monotonic in `s`).
+pub fn limit_seconds(target: &TicketTarget) -> i64 {
+    let minutes = target.limit_minutes();
+    let meets = |s: i64| s as f64 / 60.0 <= minutes;
+    if !minutes.is_finite() {
+        return if minutes > 0.0 { i64::MAX } else { i64::MIN };
+    }
+    let guess = (minutes * 60.0).floor();
+    if guess >= 9.0e18 {
+        return i64::MAX;
+    }
+    if guess <= -9.0e18 {
+        return i64::MIN;
+    }
+    let mut s = guess as i64;
+    while meets(s + 1) {
+        s += 1;
+    }
+    while !meets(s) {
+        s -= 1;
+    }
+    s
 }
 
 /// The counting rule for one ticket. With the measure's timestamp it counts: met when the
@@ -608,6 +676,9 @@ pub struct PeriodAttainment {
 
 /// The month `period` of a ticket target: only tickets opened in that month (in the
 /// calendar's timezone) are considered; others are ignored.
+///
+/// The reference for the stored path (`analysis::target_periods`), which reads the same
+/// figures from the durations kept per ticket and calendar.
 pub fn attainment(
     cal: &Calendar,
     target: &TicketTarget,
@@ -627,21 +698,45 @@ pub fn attainment(
             TicketOutcome::Pending => pending += 1,
         }
     }
-    let counted = durations.len() as u64;
-    let attainment = (counted > 0).then(|| met as f64 / counted as f64);
     let unit = target.unit.minutes();
     durations.iter_mut().for_each(|d| *d /= unit);
     durations.sort_by(f64::total_cmp);
-    PeriodAttainment {
-        period,
-        counted,
+    let counts = MonthCounts {
+        counted: durations.len() as u64,
         met,
         pending,
+    };
+    month_attainment(target, period, counts, median_of_sorted(&durations), p90(&durations))
+}
+
+/// A month's counts: counted tickets (met or missed), how many met, how many are pending.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MonthCounts {
+    pub counted: u64,
+    pub met: u64,
+    pub pending: u64,
+}
+
+/// A ticket target's month from its counts and the median and p90 of the counted tickets'
+/// durations, in the target's unit.
+pub fn month_attainment(
+    target: &TicketTarget,
+    period: Period,
+    counts: MonthCounts,
+    median: Option<f64>,
+    p90: Option<f64>,
+) -> PeriodAttainment {
+    let attainment = (counts.counted > 0).then(|| counts.met as f64 / counts.counted as f64);
+    PeriodAttainment {
+        period,
+        counted: counts.counted,
+        met: counts.met,
+        pending: counts.pending,
         attainment,
         goal: target.goal,
         status: attainment_status(attainment, target.goal),
-        median: median_of_sorted(&durations),
-        p90: p90(&durations),
+        median,
+        p90,
     }
 }
 
@@ -1007,6 +1102,101 @@ mod tests {
         );
     }
 
+    #[test]
+    fn always_open_is_elapsed_time_in_any_timezone() {
+        let all_day: &[&str] = &["00:00-24:00"];
+        let days: Vec<(&str, &[&str])> = DAY_KEYS.iter().map(|d| (*d, all_day)).collect();
+        let berlin = calendar("Europe/Berlin", &days, &[]);
+        assert!(berlin.always_open() && Calendar::twenty_four_seven().always_open());
+        assert!(!berlin_office(&[]).always_open());
+        assert!(
+            !calendar("UTC", &days, &[date(2024, 12, 25)]).always_open(),
+            "a holiday closes a day"
+        );
+        // The shortcut agrees with walking the local days, across both DST changes of 2024.
+        let walked = |from: DateTime<Utc>, to: DateTime<Utc>| {
+            let mut total = 0;
+            let mut day = from
+                .with_timezone(&berlin.tz)
+                .date_naive()
+                .pred_opt()
+                .unwrap_or_default();
+            while day <= to.with_timezone(&berlin.tz).date_naive() {
+                let (start, end) = (
+                    local_instant(&berlin.tz, day, 0).unwrap_or(from),
+                    local_instant(&berlin.tz, day, MINUTES_PER_DAY).unwrap_or(from),
+                );
+                let (start, end) = (start.max(from), end.min(to));
+                total += (end - start).num_seconds().max(0);
+                day = day.succ_opt().unwrap_or(day);
+            }
+            total
+        };
+        for (from, to) in [
+            (utc(2024, 3, 30, 22, 15), utc(2024, 4, 1, 3, 0)),
+            (utc(2024, 10, 26, 21, 0), utc(2024, 10, 28, 1, 30)),
+            (utc(2024, 1, 1, 0, 0), utc(2024, 12, 31, 23, 59)),
+        ] {
+            assert_eq!(business_seconds(&berlin, from, to), (to - from).num_seconds());
+            assert_eq!(business_seconds(&berlin, from, to), walked(from, to));
+        }
+    }
+
+    #[test]
+    fn durations_kept_per_ticket() {
+        let cal = berlin_office(&[]);
+        // Mon 03-04 16:30 CET, answered Tue 08:45 (75 min), resolved Tue 10:00 (150 min) with
+        // 20 minutes paused (130 min); 02-29 23:30Z is March in Berlin.
+        let t = Ticket {
+            paused_minutes: 20,
+            ..ticket(
+                utc(2024, 3, 4, 15, 30),
+                Some(utc(2024, 3, 5, 7, 45)),
+                Some(utc(2024, 3, 5, 9, 0)),
+            )
+        };
+        assert_eq!(
+            ticket_durations(&cal, &t),
+            TicketDurations {
+                period: Period::new(2024, 3).unwrap(),
+                response_seconds: Some(75 * 60),
+                resolution_seconds: Some(130 * 60),
+            }
+        );
+        let open = ticket(utc(2024, 2, 29, 23, 30), None, None);
+        let d = ticket_durations(&cal, &open);
+        assert_eq!(
+            (d.period.to_string(), d.response_seconds, d.resolution_seconds),
+            ("2024-03".into(), None, None)
+        );
+        // Paused longer than the whole resolution: 0, never negative.
+        let paused = Ticket {
+            paused_minutes: 500,
+            ..ticket(utc(2024, 3, 4, 8, 0), None, Some(utc(2024, 3, 4, 9, 0)))
+        };
+        assert_eq!(ticket_durations(&cal, &paused).resolution_seconds, Some(0));
+    }
+
+    #[test]
+    fn limit_seconds_is_the_floating_point_rule_in_whole_seconds() {
+        for (limit, unit, expected) in [
+            (60.0, TimeUnit::Min, 3600),
+            (5.5, TimeUnit::Min, 330),
+            (0.1, TimeUnit::H, 360),
+            (1.1, TimeUnit::Min, 66),
+            (0.0001, TimeUnit::Min, 0),
+            (24.0, TimeUnit::H, 86_400),
+        ] {
+            let target = response_target(limit, unit);
+            let s = limit_seconds(&target);
+            assert_eq!(s, expected, "{limit} {unit:?}");
+            let minutes = limit * unit.minutes();
+            assert!(s as f64 / 60.0 <= minutes && (s + 1) as f64 / 60.0 > minutes);
+        }
+        assert_eq!(limit_seconds(&response_target(f64::INFINITY, TimeUnit::H)), i64::MAX);
+        assert_eq!(limit_seconds(&response_target(1e300, TimeUnit::H)), i64::MAX);
+    }
+
     // ---- periods -------------------------------------------------------------------------
 
     #[test]
@@ -1207,7 +1397,7 @@ mod tests {
     }
 
     #[test]
-    fn month_attainment() {
+    fn march_attainment() {
         let cal = berlin_office(&[]);
         let now = utc(2024, 4, 10, 12, 0);
         let march = Period::new(2024, 3).unwrap_or_else(|| panic!());

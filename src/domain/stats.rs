@@ -80,6 +80,49 @@ pub fn p90(sorted: &[f64]) -> Option<f64> {
     sorted.get(rank - 1).copied()
 }
 
+/// The 1-based ranks whose values make the median of `n` values: the middle one, or the two
+/// middle ones for an even count. Empty when `n = 0`.
+pub fn median_ranks(n: usize) -> Vec<usize> {
+    match n {
+        0 => Vec::new(),
+        n if n % 2 == 1 => vec![n / 2 + 1],
+        n => vec![n / 2, n / 2 + 1],
+    }
+}
+
+/// The 1-based rank of the 90th percentile by nearest rank (as [`p90`]). None when `n = 0`.
+pub fn p90_rank(n: usize) -> Option<usize> {
+    (n > 0).then(|| (9 * n).div_ceil(10).max(1))
+}
+
+/// The `k`-th smallest value (1-based) of the union of two ascending lists, where the long one,
+/// `a`, is known only by a window: its values at ranks `a_first ..` (1-based) out of `a_len`.
+/// The window must hold `a`'s ranks `k − b.len() ..= k` that exist. It rests on the identity
+/// k-th(a ∪ b) = min over i + j = k of max(aᵢ, bⱼ) (with a₀ = b₀ = −∞ and ranks past the end
+/// +∞): the i smallest of `a` and the j smallest of `b` are k values no larger than that
+/// maximum, and the split the union itself makes attains it. None when `k` is 0 or past the
+/// end, or the window misses a rank it needs.
+pub fn kth_of_union(k: usize, a_window: &[f64], a_first: usize, a_len: usize, b: &[f64]) -> Option<f64> {
+    if k == 0 || k > a_len + b.len() {
+        return None;
+    }
+    let a_at = |i: usize| -> Option<f64> {
+        if i == 0 {
+            Some(f64::NEG_INFINITY)
+        } else if i > a_len {
+            Some(f64::INFINITY)
+        } else {
+            a_window.get(i.checked_sub(a_first)?).copied()
+        }
+    };
+    let mut best = f64::INFINITY;
+    for j in 0..=b.len().min(k) {
+        let bj = if j == 0 { f64::NEG_INFINITY } else { b[j - 1] };
+        best = best.min(a_at(k - j)?.max(bj));
+    }
+    Some(best)
+}
+
 /// Median and 90th percentile of a set of durations; both null when there are none.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MedianP90 {
@@ -260,6 +303,58 @@ mod tests {
         // Even count: mean of the two middle values (2 and 10) = 6.
         assert_eq!(median(&mut [10.0, 1.0, 2.0, 50.0]), Some(6.0));
         assert_eq!(median(&mut [4.0, 5.0]), Some(4.5));
+    }
+
+    #[test]
+    fn kth_of_a_union_from_a_window_matches_the_merged_list() {
+        // A small deterministic generator: every split of values between the two lists.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        for _ in 0..500 {
+            let mut a: Vec<f64> = (0..next(40)).map(|_| next(20) as f64).collect();
+            let mut b: Vec<f64> = (0..next(6)).map(|_| next(20) as f64).collect();
+            a.sort_by(f64::total_cmp);
+            b.sort_by(f64::total_cmp);
+            let mut all = [a.clone(), b.clone()].concat();
+            all.sort_by(f64::total_cmp);
+            for k in 1..=all.len() {
+                let lo = k.saturating_sub(b.len()).max(1);
+                let hi = k.min(a.len());
+                let window = if lo <= hi { &a[lo - 1..hi] } else { &[][..] };
+                assert_eq!(
+                    kth_of_union(k, window, lo, a.len(), &b),
+                    Some(all[k - 1]),
+                    "k {k} of a {a:?} b {b:?}"
+                );
+            }
+            assert_eq!(kth_of_union(0, &a, 1, a.len(), &b), None);
+            assert_eq!(kth_of_union(all.len() + 1, &a, 1, a.len(), &b), None);
+        }
+        // A window that misses a needed rank is refused, not guessed.
+        assert_eq!(kth_of_union(3, &[5.0], 3, 5, &[1.0]), None);
+    }
+
+    #[test]
+    fn ranks_of_the_median_and_p90() {
+        assert_eq!(median_ranks(0), Vec::<usize>::new());
+        assert_eq!(median_ranks(1), vec![1]);
+        assert_eq!(median_ranks(4), vec![2, 3]);
+        assert_eq!(median_ranks(5), vec![3]);
+        assert_eq!(p90_rank(0), None);
+        assert_eq!(p90_rank(1), Some(1));
+        assert_eq!(p90_rank(10), Some(9));
+        assert_eq!(p90_rank(11), Some(10));
+        for n in 1..50 {
+            let v: Vec<f64> = (1..=n).map(|i| i as f64).collect();
+            assert_eq!(p90(&v), p90_rank(n).map(|r| v[r - 1]));
+            let middle: Vec<f64> = median_ranks(n).iter().map(|r| v[r - 1]).collect();
+            assert_eq!(median_of_sorted(&v), median_of_sorted(&middle));
+        }
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! Streamed like the questionnaire import: rows are read one at a time and written in chunks
 //! of [`CHUNK`] (one query finds which of a chunk's tickets are known), so memory does not grow
 //! with the file. All or nothing: once a row is at fault nothing more is written, the rest is
-//! only checked, and the caller's transaction is rolled back.
+//! only checked, and the caller's transaction is rolled back. Each written ticket's business
+//! durations are stored with it, under every calendar (`crate::ticket_durations`).
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
@@ -19,8 +20,10 @@ use super::{csv_error, decode, sniff_delimiter, Problems};
 use crate::db::schema::segments;
 use crate::db::service_levels::{self as store, TicketData, TicketRow};
 use crate::db::DbConnection;
+use crate::domain::business_time::Calendar;
 use crate::domain::service_levels::parse_timestamp;
 use crate::error::AppError;
+use crate::ticket_durations;
 
 /// Rows looked up and written together.
 const CHUNK: usize = 1000;
@@ -72,6 +75,9 @@ impl Columns {
 struct Writer {
     pending: Vec<TicketData>,
     summary: TicketSummary,
+    /// Every calendar: each written ticket's durations are stored under each.
+    calendars: Vec<(i32, Calendar)>,
+    written: Vec<TicketRow>,
 }
 
 impl Writer {
@@ -91,15 +97,20 @@ impl Writer {
                         store::update_ticket(conn, row.id, &ticket)?;
                         self.summary.updated += 1;
                         *row = stored(row.id, &ticket);
+                        self.written.push(row.clone());
                     }
                 }
                 None => {
                     let id = store::insert_ticket(conn, &ticket)?;
                     self.summary.imported += 1;
-                    known.insert(ticket.external_id.clone(), stored(id, &ticket));
+                    let row = stored(id, &ticket);
+                    self.written.push(row.clone());
+                    known.insert(ticket.external_id.clone(), row);
                 }
             }
         }
+        ticket_durations::store(conn, &self.calendars, &self.written)?;
+        self.written.clear();
         Ok(())
     }
 }
@@ -260,6 +271,8 @@ pub fn tickets_csv<R: Read>(conn: &mut DbConnection, input: R, tz: Tz) -> Result
     let mut writer = Writer {
         pending: Vec::with_capacity(CHUNK),
         summary: TicketSummary::default(),
+        calendars: ticket_durations::calendars(conn)?,
+        written: Vec::with_capacity(CHUNK),
     };
     let mut row: u64 = 1;
     while reader.read_byte_record(&mut record).map_err(csv_error)? {

@@ -2,11 +2,11 @@
 //! agreed SLA), the service desk's ticket export, figures reported by hand, each target's
 //! attainment per month and the monthly service report.
 //!
-//! How months are computed: for each target the tickets it counts are read for just the months
-//! asked (by `opened_at`, between the first month's start and the last month's end in the
-//! target's calendar timezone, narrowed by segment and priority in SQL), and each ticket's
-//! business time is counted in Rust with `domain::business_time` — business time needs the
-//! calendar's open hours, holidays and DST, which SQL cannot do portably.
+//! How months are computed: business time needs the calendar's open hours, holidays and DST,
+//! which SQL cannot do portably, so each ticket's durations under each calendar are computed
+//! once, when the ticket is written (or its calendar changes; see `crate::ticket_durations`).
+//! A target's months are then aggregate queries over those durations (`analysis::target_periods`);
+//! only tickets still lacking the timestamp go through the counting rule in Rust.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -33,6 +33,7 @@ use crate::domain::terms::{Direction, Measure};
 use crate::error::AppError;
 use crate::import::tickets::{self, TicketSummary};
 use crate::render::gap_report::{Named, RequirementRef};
+use crate::ticket_durations;
 
 /// At most this many months in one attainment request.
 pub const MAX_MONTHS: usize = 36;
@@ -171,6 +172,7 @@ pub async fn create_calendar(ctx: &Context, caller: &Caller, input: CreateCalend
         .write(move |c| {
             name_free(c, &new.name, None)?;
             let row = store::insert_calendar(c, &new)?;
+            ticket_durations::rebuild(c, Some(row.id))?;
             record_object(c, &caller, "create", "calendar", row.id, &calendar_view(row.clone())?)?;
             Ok(row)
         })
@@ -216,6 +218,10 @@ pub async fn update_calendar(
                 updated_at: Some(crate::db::now()),
             };
             let row = store::update_calendar(c, id, &changes)?;
+            // Business time follows the hours: every ticket's durations under this calendar.
+            if (&row.timezone, &row.week, &row.holidays) != (&existing.timezone, &existing.week, &existing.holidays) {
+                ticket_durations::rebuild(c, Some(id))?;
+            }
             record_object(c, &caller, "update", "calendar", id, &calendar_view(row.clone())?)?;
             Ok(row)
         })
@@ -241,6 +247,7 @@ pub async fn delete_calendar(ctx: &Context, caller: &Caller, id: i32) -> Result<
                     "service targets use this calendar",
                 ));
             }
+            store::clear_durations(c, Some(id))?;
             store::delete_calendar(c, id)?;
             record_object(c, &caller, "delete", "calendar", id, &calendar_view(row)?)?;
             Ok(())
@@ -659,7 +666,7 @@ pub async fn target_attainment(
             let target = store::get_target(c, id, &scope)?;
             let requirement = requirements::get(c, target.requirement_id, &Scope::All)?;
             let sel = selection(&target, within(&scope).as_deref());
-            let figures = target_periods(c, &target, &requirement, &sel, &periods, Utc::now())?;
+            let figures = target_periods(c, &target, &requirement, &sel, &periods, Utc::now(), periods.len())?;
             Ok(AttainmentView {
                 target_id: target.id,
                 measure: target.measure,
@@ -776,7 +783,8 @@ pub async fn service_report(
                     }
                 };
                 let sel = selection(&target, restrict.as_deref());
-                let mut figures = target_periods(c, &target, &requirement, &sel, &periods, now)?;
+                // Median and p90 for the report's month only: the trend shows attainment.
+                let mut figures = target_periods(c, &target, &requirement, &sel, &periods, now, 1)?;
                 let Some(current) = figures.pop() else { continue };
                 let status = current.status();
                 summary.targets += 1;

@@ -710,3 +710,227 @@ async fn targets_from_an_agreed_sla_and_measured_capability() {
     assert_eq!(row(&gaps)["capability_source"], "assessed");
     assert_eq!(row(&gaps)["current_value"].as_f64(), Some(7.0));
 }
+
+/// Random tickets over four past months: opened at any hour, a response within 0-900 minutes
+/// or none, a resolution within 0-6000 minutes after it or none, some paused minutes, two
+/// priorities, two segments. As CSV rows (UTC) and as the domain's tickets.
+fn random_tickets(n: usize, seed: u64, label: &str) -> (String, Vec<(String, String, bt::Ticket)>) {
+    use chrono::{Duration, TimeZone, Utc};
+    let mut x = seed;
+    let mut next = move |m: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % m
+    };
+    let start = Utc.with_ymd_and_hms(2025, 9, 1, 0, 0, 0).unwrap();
+    let fmt = |t: &chrono::DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let mut csv = String::from("ticket,segment,opened_at,first_response_at,resolved_at,priority,paused_minutes\n");
+    let mut tickets = Vec::new();
+    for i in 0..n {
+        let opened = start + Duration::seconds(next(122 * 86_400) as i64);
+        let response = (next(6) > 0).then(|| opened + Duration::seconds(next(900 * 60) as i64));
+        let resolved = response
+            .filter(|_| next(5) > 0)
+            .map(|r| r + Duration::seconds(next(6000 * 60) as i64));
+        let paused = if next(4) == 0 { next(300) as i64 } else { 0 };
+        let segment = if next(3) == 0 { "Students" } else { "Finance" };
+        let priority = if next(2) == 0 { "P1" } else { "p2" };
+        csv.push_str(&format!(
+            "{label}{i},{segment},{},{},{},{priority},{paused}\n",
+            fmt(&opened),
+            response.as_ref().map(fmt).unwrap_or_default(),
+            resolved.as_ref().map(fmt).unwrap_or_default(),
+        ));
+        let ticket = bt::Ticket {
+            opened_at: opened,
+            first_response_at: response,
+            resolved_at: resolved,
+            paused_minutes: paused,
+        };
+        tickets.push((segment.to_owned(), priority.to_lowercase(), ticket));
+    }
+    (csv, tickets)
+}
+
+use kanogap::domain::business_time as bt;
+
+/// The service's months for a target against the domain's counting rule over the same tickets
+/// in memory (`bt::attainment`, the reference): counts, attainment, median and p90 all equal.
+#[allow(clippy::too_many_arguments)]
+async fn assert_agrees(
+    app: &TestApp,
+    target: i64,
+    cal: &bt::Calendar,
+    spec: &bt::TicketTarget,
+    tickets: &[(String, String, bt::Ticket)],
+    segment: Option<&str>,
+    priority: Option<&str>,
+    context: &str,
+) {
+    let (status, body) = app
+        .get(
+            &format!("/api/v1/service-targets/{target}/attainment?from=2025-08&to=2026-01"),
+            &app.admin,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let chosen: Vec<bt::Ticket> = tickets
+        .iter()
+        .filter(|(s, p, _)| segment.is_none_or(|want| want == s) && priority.is_none_or(|want| want == p))
+        .map(|(_, _, t)| *t)
+        .collect();
+    let now = chrono::Utc::now();
+    let periods = body["periods"].as_array().expect("periods");
+    assert_eq!(periods.len(), 6);
+    let mut counted = 0;
+    for month in periods {
+        let period = bt::Period::parse(month["period"].as_str().unwrap()).unwrap();
+        // Through text, as the response came: serde_json's parser may land a 17-digit number
+        // one unit off, the same way on both sides.
+        let expected: Value =
+            serde_json::from_str(&serde_json::to_string(&bt::attainment(cal, spec, period, &chosen, now)).unwrap())
+                .unwrap();
+        assert_eq!(month, &expected, "{context}, target {target}, {period}");
+        counted += month["counted"].as_u64().unwrap();
+    }
+    assert!(counted > 20, "{context}: the months hold tickets ({counted})");
+}
+
+/// The report reads durations stored per ticket and calendar (aggregate queries), the domain
+/// counts tickets in memory: they must agree, for both measures, a segment's and a general
+/// target, a priority, an office calendar and 24x7, in minutes and hours, and go on agreeing
+/// after an overlapping export changes tickets and after the calendar's hours change.
+#[actix_web::test]
+async fn stored_durations_agree_with_the_counting_rule() {
+    let app = crate::helpers::spawn_app().await;
+    let finance = app.segment("Finance").await;
+    app.segment("Students").await;
+    let minutes = app.requirement("HD-RESPONSE").await;
+    let hours = id(&app
+        .create(
+            "/api/v1/requirements",
+            &app.admin,
+            json!({"key": "HD-FIX", "title": "Fix", "service_area_id": 8, "metric": "hours to fix",
+                   "unit": "h", "direction": "lower_is_better", "target": 8}),
+        )
+        .await);
+    let (csv_text, mut tickets) = random_tickets(400, 0x2545_f491_4f6c_dd1d, "R");
+    let (status, body) = csv(&app, "/api/v1/imports/tickets", &app.admin, &csv_text).await;
+    assert_eq!(status, 201, "{body}");
+    let office_id = office(&app).await; // created after the tickets: its durations are computed then
+    let (_, calendars) = app.get("/api/v1/calendars", &app.admin).await;
+    let always = calendars["items"][0]["id"].as_i64().unwrap();
+
+    let office_week = |days: &[&str], span: &str| -> std::collections::BTreeMap<String, Vec<String>> {
+        days.iter().map(|d| (d.to_string(), vec![span.to_owned()])).collect()
+    };
+    let weekdays = ["mon", "tue", "wed", "thu", "fri"];
+    let office_cal = |span: &str| {
+        bt::Calendar::new(
+            "Europe/Berlin",
+            &office_week(&weekdays, span),
+            [chrono::NaiveDate::from_ymd_opt(2026, 4, 3).unwrap()],
+        )
+        .unwrap()
+    };
+    let cases = [
+        // (requirement, segment, measure, limit, priority, calendar id, unit)
+        (
+            minutes,
+            Some(finance),
+            "first_response",
+            60.0,
+            None,
+            office_id,
+            bt::TimeUnit::Min,
+        ),
+        (
+            minutes,
+            None,
+            "first_response",
+            30.0,
+            Some("P1"),
+            always,
+            bt::TimeUnit::Min,
+        ),
+        (hours, None, "resolution", 8.0, None, office_id, bt::TimeUnit::H),
+        (
+            hours,
+            Some(finance),
+            "resolution",
+            24.0,
+            Some("p2"),
+            always,
+            bt::TimeUnit::H,
+        ),
+    ];
+    let mut targets = Vec::new();
+    for (requirement, segment, measure, limit, priority, calendar, unit) in cases {
+        let t = id(&app
+            .create(
+                "/api/v1/service-targets",
+                &app.admin,
+                json!({"requirement_id": requirement, "segment_id": segment, "measure": measure,
+                       "limit": limit, "goal": 0.8, "priority": priority, "calendar_id": calendar}),
+            )
+            .await);
+        let spec = bt::TicketTarget {
+            measure: if measure == "first_response" {
+                bt::TicketMeasure::FirstResponse
+            } else {
+                bt::TicketMeasure::Resolution
+            },
+            limit,
+            unit,
+            goal: 0.8,
+        };
+        targets.push((
+            t,
+            calendar == office_id,
+            spec,
+            segment.map(|_| "Finance"),
+            priority.map(str::to_lowercase),
+        ));
+    }
+    let check = |tickets: Vec<(String, String, bt::Ticket)>, span: &'static str, context: &'static str| {
+        let targets = targets.clone();
+        let app = &app;
+        async move {
+            for (t, on_office, spec, segment, priority) in &targets {
+                let cal = if *on_office {
+                    office_cal(span)
+                } else {
+                    bt::Calendar::twenty_four_seven()
+                };
+                assert_agrees(app, *t, &cal, spec, &tickets, *segment, priority.as_deref(), context).await;
+            }
+        }
+    };
+    check(tickets.clone(), "08:00-17:00", "after the import").await;
+
+    // An overlapping export: the first 150 tickets again with other times, and 50 new ones.
+    let (again, changed) = random_tickets(150, 0x9e37_79b9_7f4a_7c15, "R");
+    let (fresh, added) = random_tickets(50, 0x1234_5678_9abc_def1, "N");
+    let export = format!("{again}{}", fresh.split_once('\n').map(|(_, rows)| rows).unwrap_or(""));
+    let (status, body) = csv(&app, "/api/v1/imports/tickets", &app.admin, &export).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["imported"], 50);
+    assert!(body["updated"].as_u64().unwrap() > 140, "{body}");
+    for (i, t) in changed.into_iter().enumerate() {
+        tickets[i] = t;
+    }
+    tickets.extend(added);
+    check(tickets.clone(), "08:00-17:00", "after an overlapping import").await;
+
+    // Shorter office hours: every ticket's durations under that calendar are recomputed.
+    let (status, body) = app
+        .patch(
+            &format!("/api/v1/calendars/{office_id}"),
+            &app.admin,
+            json!({"week": office_week(&weekdays, "09:00-15:30")}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    check(tickets, "09:00-15:30", "after the calendar changed").await;
+}
