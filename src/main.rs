@@ -60,7 +60,8 @@ enum Command {
         seed: u64,
     },
     /// Rebuild the answer counts (the Kano grid per segment, requirement and wave that reports
-    /// read) from the stored answers, audited. Only needed after a manual change to the answers.
+    /// read) from the stored answers, and every ticket's business durations under every
+    /// calendar from the tickets, audited. Only needed after a manual change in the database.
     Recount,
     /// Import data from files.
     Import {
@@ -308,6 +309,14 @@ fn recount(settings: &Settings) -> Result<(), String> {
     })
     .map_err(|e| e.to_string())?;
     println!("recounted {} answer grids ({} corrected)", done.grids, done.corrected);
+    let durations = run_operation(settings, async |ctx, caller| {
+        service::service_levels::recompute_durations(ctx, caller).await
+    })
+    .map_err(|e| e.to_string())?;
+    println!(
+        "recomputed the business durations of {} ticket(s) under {} calendar(s)",
+        durations.tickets, durations.calendars
+    );
     Ok(())
 }
 

@@ -481,6 +481,23 @@ fn start_up_fills_missing_ticket_durations() {
     assert!(written.len() > 100, "the demo's tickets under its calendars");
     drop(db);
     let db = Db::connect(&url, 2).expect("database again");
-    let mut conn = db.get().expect("connection");
+    {
+        let mut conn = db.get().expect("connection");
+        assert_eq!(all_durations(&mut conn).expect("durations"), written);
+        clear_durations(&mut conn, None).expect("cleared again");
+    }
+    // `kanogap recount` recomputes them too (leadership or admin only).
+    let ctx = Context::new(db).expect("context");
+    run(async {
+        assert!(matches!(
+            service::service_levels::recompute_durations(&ctx, &stakeholder(1)).await,
+            Err(AppError::Forbidden)
+        ));
+        let done = service::service_levels::recompute_durations(&ctx, &leadership())
+            .await
+            .expect("recomputed");
+        assert!(done.tickets > 0 && done.calendars >= 2, "{done:?}");
+    });
+    let mut conn = ctx.db.get().expect("connection");
     assert_eq!(all_durations(&mut conn).expect("durations"), written);
 }

@@ -508,6 +508,30 @@ pub async fn targets_from_sla(ctx: &Context, caller: &Caller, sla_id: i32) -> Re
 // ---------------------------------------------------------------------------------------------
 // Tickets and reported figures
 
+/// What [`recompute_durations`] did.
+#[derive(Debug, Serialize)]
+pub struct RecomputedDurations {
+    pub tickets: u64,
+    pub calendars: usize,
+}
+
+/// Recomputes every ticket's business durations under every calendar, in one audited write
+/// transaction. Only needed after tickets or calendars were changed by hand in the database.
+pub async fn recompute_durations(ctx: &Context, caller: &Caller) -> Result<RecomputedDurations, AppError> {
+    caller.authorize::<ManageServiceLevels>()?;
+    let caller = caller.clone();
+    ctx.db
+        .write(move |c| {
+            let calendars = store::all_calendars(c)?.len();
+            let tickets = ticket_durations::rebuild(c, None)?;
+            let result = RecomputedDurations { tickets, calendars };
+            let detail = serde_json::to_string(&result).ok();
+            audit::record(c, &caller, "recompute", "ticket_durations", 0, detail.as_deref())?;
+            Ok(result)
+        })
+        .await
+}
+
 /// Imports a ticket export in one write transaction, audited; all or nothing.
 pub async fn import_tickets<R: std::io::Read + Send + 'static>(
     ctx: &Context,

@@ -444,4 +444,14 @@ async fn import_tickets_and_print_the_service_report() {
         .output()
         .unwrap();
     assert!(!out.status.success());
+
+    // `recount` recomputes the tickets' business durations too (2 tickets, 24x7 only).
+    let out = kanogap(&url).arg("recount").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("recomputed the business durations of 2 ticket(s) under 1 calendar(s)"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
