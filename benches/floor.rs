@@ -1072,7 +1072,28 @@ mod tickets {
     use std::process::Command;
     use std::time::Instant;
 
-    use super::{env_or, fresh_copy, median, progress, run_measured, sqlite, Setup, BIN, PRAGMAS};
+    use super::{env_or, fresh_copy, median, postgres, progress, run_measured, sqlite, Setup, BIN, PRAGMAS};
+
+    /// Runs SQL statements on the bench database `url` (SQLite file or PostgreSQL).
+    fn exec(url: &str, sql: &str) {
+        match url.strip_prefix("sqlite://") {
+            Some(path) => {
+                let conn = sqlite::Connection::open(Path::new(path));
+                conn.exec(PRAGMAS);
+                conn.exec(sql);
+            }
+            None => {
+                use diesel::connection::SimpleConnection;
+                use diesel::Connection;
+                let mut conn = diesel::PgConnection::establish(url).expect("connect to PostgreSQL");
+                conn.batch_execute(sql).expect("bench SQL on PostgreSQL");
+            }
+        }
+    }
+
+    fn sqlite_url(db: &Path) -> String {
+        format!("sqlite://{}", db.display())
+    }
 
     /// A ticket export of `rows` rows over the year 2025, spread over `segments`.
     fn write_csv(path: &Path, rows: u64, segments: &[String]) {
@@ -1130,13 +1151,13 @@ mod tickets {
         rss_mib: f64,
     }
 
-    fn import(s: &Setup, db: &Path, csv: &Path, rows: u64) -> Import {
+    fn import(s: &Setup, url: &str, csv: &Path, rows: u64) -> Import {
         let m = run_measured(
             Command::new(BIN)
                 .env_clear()
                 .env("PATH", std::env::var("PATH").unwrap_or_default())
                 .env("RUST_LOG", "warn")
-                .env("KANOGAP_DATABASE_URL", format!("sqlite://{}", db.display()))
+                .env("KANOGAP_DATABASE_URL", url)
                 .env("KANOGAP_DATA_DIR", &s.run)
                 .args(["import", "tickets"])
                 .arg(csv),
@@ -1156,10 +1177,9 @@ mod tickets {
     /// The office calendar (Europe/Berlin, weekdays 08:00-12:00 and 13:00-17:00, two holidays),
     /// made before the import as a department would have it: the import stores each ticket's
     /// business durations under every calendar (`24x7` and this one).
-    fn add_calendar(db: &Path) {
-        let conn = sqlite::Connection::open(db);
-        conn.exec(PRAGMAS);
-        conn.exec(
+    fn add_calendar(url: &str) {
+        exec(
+            url,
             "INSERT INTO calendars (name, timezone, week, holidays) VALUES ('Bench office', 'Europe/Berlin', \
              '{\"mon\":[\"08:00-12:00\",\"13:00-17:00\"],\"tue\":[\"08:00-12:00\",\"13:00-17:00\"],\"wed\":[\"08:00-12:00\",\"13:00-17:00\"],\"thu\":[\"08:00-12:00\",\"13:00-17:00\"],\"fri\":[\"08:00-12:00\",\"13:00-17:00\"]}', \
              '[\"2025-05-01\",\"2025-12-25\"]');",
@@ -1168,10 +1188,9 @@ mod tickets {
 
     /// Three ticket targets (general; two on the office calendar, a P1 one on `24x7`) and one
     /// reported target with a figure, on requirements of their own.
-    fn add_targets(db: &Path) {
-        let conn = sqlite::Connection::open(db);
-        conn.exec(PRAGMAS);
-        conn.exec(
+    fn add_targets(url: &str) {
+        exec(
+            url,
             "INSERT INTO requirements (key, title, service_area_id, metric, unit, direction, target) \
              SELECT 'BENCH-RESPONSE', 'Bench response time', MIN(id), 'minutes to respond', 'min', 'lower_is_better', 60 FROM service_areas;
              INSERT INTO requirements (key, title, service_area_id, metric, unit, direction, target) \
@@ -1193,7 +1212,7 @@ mod tickets {
 
     /// `kanogap report service --period 2025-12` (the month and the six before as the trend),
     /// all segments; the median of the query runs. Returns the milliseconds and the output.
-    fn report(s: &Setup, db: &Path, format: &str) -> (f64, String) {
+    fn report(s: &Setup, url: &str, format: &str) -> (f64, String) {
         let mut ms = Vec::new();
         let mut out = String::new();
         for _ in 0..s.query_runs {
@@ -1202,7 +1221,7 @@ mod tickets {
                     .env_clear()
                     .env("PATH", std::env::var("PATH").unwrap_or_default())
                     .env("RUST_LOG", "warn")
-                    .env("KANOGAP_DATABASE_URL", format!("sqlite://{}", db.display()))
+                    .env("KANOGAP_DATABASE_URL", url)
                     .env("KANOGAP_DATA_DIR", &s.run)
                     .args(["report", "service", "--period", "2025-12", "--format", format]),
                 &s.run.join("tickets-report.log"),
@@ -1211,6 +1230,27 @@ mod tickets {
             out = m.stdout;
         }
         (median(ms), out)
+    }
+
+    struct Report {
+        ms: f64,
+        targets: u64,
+        counted: u64,
+    }
+
+    /// The JSON service report's median time, with its targets and the tickets it counted.
+    fn measure_report(s: &Setup, url: &str) -> Report {
+        let (ms, json) = report(s, url, "json");
+        let report: serde_json::Value = serde_json::from_str(json.trim()).expect("the report as JSON");
+        let counted: u64 = report["items"]
+            .as_array()
+            .map(|items| items.iter().filter_map(|i| i["counted"].as_u64()).sum())
+            .unwrap_or(0);
+        let targets = report["summary"]["targets"].as_u64().unwrap_or(0);
+        progress(&format!(
+            "service report: {ms:.0} ms, {targets} targets, {counted} ticket counts"
+        ));
+        Report { ms, targets, counted }
     }
 
     pub fn run(s: &Setup) {
@@ -1227,47 +1267,71 @@ mod tickets {
         write_csv(&small_csv, small, &segments);
         progress(&format!("written in {:.1} s", start.elapsed().as_secs_f64()));
         let db = s.run.join("tickets.db");
+        let url = sqlite_url(&db);
         fresh_copy(&catalogue, &db);
-        add_calendar(&db);
-        let small_run = import(s, &db, &small_csv, small);
+        add_calendar(&url);
+        let small_run = import(s, &url, &small_csv, small);
         progress(&format!(
             "{small} tickets: {:.2} s, peak RSS {:.1} MiB",
             small_run.secs, small_run.rss_mib
         ));
         fresh_copy(&catalogue, &db);
-        add_calendar(&db);
-        let big = import(s, &db, &big_csv, rows);
+        add_calendar(&url);
+        let big = import(s, &url, &big_csv, rows);
         progress(&format!(
             "{rows} tickets: {:.2} s, peak RSS {:.1} MiB",
             big.secs, big.rss_mib
         ));
-        add_targets(&db);
-        let (report_ms, json) = report(s, &db, "json");
-        let report: serde_json::Value = serde_json::from_str(json.trim()).expect("the report as JSON");
-        let counted: u64 = report["items"]
-            .as_array()
-            .map(|items| items.iter().filter_map(|i| i["counted"].as_u64()).sum())
-            .unwrap_or(0);
-        let targets = report["summary"]["targets"].as_u64().unwrap_or(0);
-        progress(&format!(
-            "service report: {report_ms:.0} ms, {targets} targets, {counted} ticket counts"
-        ));
+        add_targets(&url);
+        let sqlite_report = measure_report(s, &url);
         let mb = |p: &Path| std::fs::metadata(p).map(|m| m.len() as f64 / 1048576.0).unwrap_or(0.0);
-        let md = format!(
-            "| benchmark | result |\n|---|---|\n\
-             | `kanogap import tickets`, {small} rows ({:.0} MiB CSV) | {:.2} s ({:.0} rows/s), peak RSS {:.1} MiB |\n\
-             | `kanogap import tickets`, {rows} rows ({:.0} MiB CSV) | {:.2} s ({:.0} rows/s), peak RSS {:.1} MiB |\n\
-             | `kanogap report service --period 2025-12` over {rows} tickets ({targets} targets, 7 months each; median of {}) | {report_ms:.0} ms, {counted} tickets counted in the month |\n",
-            mb(&small_csv),
-            small_run.secs,
-            small as f64 / small_run.secs,
-            small_run.rss_mib,
-            mb(&big_csv),
-            big.secs,
-            rows as f64 / big.secs,
-            big.rss_mib,
-            s.query_runs,
-        );
+        let import_row = |db: &str, n: u64, csv: &Path, run: &Import| {
+            format!(
+                "| {db} | `kanogap import tickets`, {n} rows ({:.0} MiB CSV) | {:.2} s ({:.0} rows/s), peak RSS {:.1} MiB |\n",
+                mb(csv),
+                run.secs,
+                n as f64 / run.secs,
+                run.rss_mib
+            )
+        };
+        let report_row = |db: &str, r: &Report| {
+            format!(
+                "| {db} | `kanogap report service --period 2025-12` over {rows} tickets ({} targets, 7 months each; median of {}) | {:.0} ms, {} tickets counted in the month |\n",
+                r.targets, s.query_runs, r.ms, r.counted
+            )
+        };
+        let mut md = String::from("| database | benchmark | result |\n|---|---|---|\n");
+        md += &import_row("SQLite", small, &small_csv, &small_run);
+        md += &import_row("SQLite", rows, &big_csv, &big);
+        md += &report_row("SQLite", &sqlite_report);
+        match postgres::Server::from_env() {
+            Some(server) => {
+                progress("PostgreSQL: the same import and report");
+                let url = server.fresh("kanogap_bench_tickets");
+                {
+                    let catalogue = kanogap::bench_data::catalogue(&kanogap::bench_data::Spec {
+                        segments: s.segments,
+                        requirements: s.requirements,
+                        responses: s.responses,
+                        seed: kanogap::bench_data::DEFAULT_SEED,
+                    });
+                    let db = kanogap::db::Db::connect(&url, 1).expect("migrate the PostgreSQL database");
+                    kanogap::bench_data::load_catalogue(&db, &catalogue).expect("load the catalogue");
+                }
+                add_calendar(&url);
+                let pg_big = import(s, &url, &big_csv, rows);
+                progress(&format!(
+                    "PostgreSQL, {rows} tickets: {:.2} s, peak RSS {:.1} MiB",
+                    pg_big.secs, pg_big.rss_mib
+                ));
+                add_targets(&url);
+                exec(&url, "ANALYZE");
+                let pg_report = measure_report(s, &url);
+                md += &import_row("PostgreSQL", rows, &big_csv, &pg_big);
+                md += &report_row("PostgreSQL", &pg_report);
+            }
+            None => progress("KANOGAP_BENCH_POSTGRES is not set: tickets on SQLite only"),
+        }
         println!("\n{md}");
         std::fs::write(s.data.join("tickets.md"), &md).expect("write tickets.md");
     }
