@@ -418,23 +418,40 @@ pub fn target_periods(
             TicketMeasure::Resolution => DurationColumn::Resolution,
         },
     };
-    let stamped: HashMap<String, StampedCounts> = store::stamped_counts(c, &query, bt::limit_seconds(&spec))?
+    // The counts and the percentile windows read one snapshot, so they agree under concurrent imports.
+    crate::db::read_snapshot(c, |c| {
+        ticket_months(c, &query, &cal, &spec, periods, now, percentile_months)
+    })
+}
+
+/// [`target_periods`] for a ticket target: the months of `periods` from the stored durations
+/// that `query` selects.
+fn ticket_months(
+    c: &mut DbConnection,
+    query: &DurationQuery,
+    cal: &Calendar,
+    spec: &TicketTarget,
+    periods: &[Period],
+    now: DateTime<Utc>,
+    percentile_months: usize,
+) -> Result<Vec<PeriodFigures>, AppError> {
+    let stamped: HashMap<String, StampedCounts> = store::stamped_counts(c, query, bt::limit_seconds(spec))?
         .into_iter()
         .collect();
     // Without the timestamp: pending, or a miss with the time spent so far (in the unit).
     let mut pending: HashMap<String, u64> = HashMap::new();
     let mut misses: HashMap<String, Vec<f64>> = HashMap::new();
-    for (period, (opened, response, resolved, paused)) in store::unstamped_tickets(c, &query)? {
+    for (period, (opened, response, resolved, paused)) in store::unstamped_tickets(c, query)? {
         let ticket = Ticket {
             opened_at: opened.and_utc(),
             first_response_at: response.map(|t| t.and_utc()),
             resolved_at: resolved.map(|t| t.and_utc()),
             paused_minutes: i64::from(paused),
         };
-        match bt::ticket_outcome(&cal, &spec, &ticket, now) {
+        match bt::ticket_outcome(cal, spec, &ticket, now) {
             TicketOutcome::Pending => *pending.entry(period).or_default() += 1,
             TicketOutcome::Missed { minutes } | TicketOutcome::Met { minutes } => {
-                misses.entry(period).or_default().push(minutes / unit.minutes())
+                misses.entry(period).or_default().push(minutes / spec.unit.minutes())
             }
         }
     }
@@ -456,7 +473,7 @@ pub fn target_periods(
                 last: key,
                 ..query.clone()
             };
-            let mut at = |ranks: &[usize]| kth_values(c, &month, &spec, s.stamped, &extra, ranks);
+            let mut at = |ranks: &[usize]| kth_values(c, &month, spec, s.stamped, &extra, ranks);
             let n = counts.counted as usize;
             let median = at(&median_ranks(n))?;
             let p90 = at(&p90_rank(n).into_iter().collect::<Vec<_>>())?;
@@ -467,7 +484,7 @@ pub fn target_periods(
             (None, None)
         };
         out.push(PeriodFigures::Tickets(bt::month_attainment(
-            &spec, *p, counts, median, p90,
+            spec, *p, counts, median, p90,
         )));
     }
     Ok(out)

@@ -501,3 +501,28 @@ fn start_up_fills_missing_ticket_durations() {
     let mut conn = ctx.db.get().expect("connection");
     assert_eq!(all_durations(&mut conn).expect("durations"), written);
 }
+
+/// A month's count and the window of durations read after it must agree even while an import
+/// commits in between: `read_snapshot` reads one snapshot on both databases.
+#[test]
+fn a_read_snapshot_does_not_see_commits_made_during_it() {
+    use diesel::prelude::*;
+    use kanogap::db::schema::segments;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (url, _pg) = database::fresh_database(dir.path(), "kanogap_snapshot");
+    let db = Db::connect(&url, 2).expect("database");
+    let count = |c: &mut kanogap::db::DbConnection| segments::table.count().get_result::<i64>(c).expect("count");
+    let mut reader = db.get().expect("reader");
+    let mut writer = db.get().expect("writer");
+    let (before, during) = kanogap::db::read_snapshot(&mut reader, |c| {
+        let before = count(c);
+        diesel::insert_into(segments::table)
+            .values((segments::name.eq("Committed meanwhile"), segments::weight.eq(1.0)))
+            .execute(&mut *writer)
+            .expect("insert");
+        Ok((before, count(c)))
+    })
+    .expect("snapshot");
+    assert_eq!(during, before, "the snapshot does not see the commit");
+    assert_eq!(count(&mut reader), before + 1, "after it, the commit is seen");
+}

@@ -221,6 +221,39 @@ impl Db {
     }
 }
 
+/// Runs `f` on one consistent snapshot, for several reads that must agree with each other (a
+/// count and then a window of the rows counted): SQLite `BEGIN` (a deferred transaction reads
+/// one snapshot in WAL mode), PostgreSQL `REPEATABLE READ READ ONLY`. Inside a transaction
+/// already, `f` runs in it.
+pub fn read_snapshot<T, F>(conn: &mut DbConnection, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, AppError>,
+{
+    let outside = match conn {
+        DbConnection::Sqlite(c) => AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth(),
+        DbConnection::Pg(c) => AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth(),
+    }
+    .is_ok_and(|depth| depth.is_none());
+    if !outside {
+        return f(conn);
+    }
+    match conn {
+        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN")?,
+        DbConnection::Pg(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?
+        }
+    }
+    let result = f(conn);
+    // Nothing was written: ending the transaction either way only releases the snapshot.
+    let end = match conn {
+        DbConnection::Sqlite(c) => AnsiTransactionManager::rollback_transaction(c),
+        DbConnection::Pg(c) => AnsiTransactionManager::rollback_transaction(c),
+    };
+    let value = result?;
+    end?;
+    Ok(value)
+}
+
 /// Runs `f` in a transaction that, on SQLite, takes the write lock up front (`BEGIN
 /// IMMEDIATE`): a deferred transaction that reads and then writes can fail with SQLITE_BUSY
 /// half-way when another writer got there first. PostgreSQL uses an ordinary transaction.
