@@ -47,17 +47,26 @@ pub fn rows_for(calendars: &[(i32, Calendar)], t: &TicketRow, out: &mut Vec<Dura
     }
 }
 
-/// Stores the durations of tickets just written (replacing what they had).
-pub fn store(c: &mut DbConnection, calendars: &[(i32, Calendar)], tickets: &[TicketRow]) -> Result<(), AppError> {
-    if tickets.is_empty() {
-        return Ok(());
-    }
+fn rows_of(calendars: &[(i32, Calendar)], tickets: &[TicketRow]) -> Vec<DurationRow> {
     let mut rows = Vec::with_capacity(tickets.len() * calendars.len());
     for t in tickets {
         rows_for(calendars, t, &mut rows);
     }
+    rows
+}
+
+/// Stores the durations of tickets just changed, replacing what they had.
+pub fn store(c: &mut DbConnection, calendars: &[(i32, Calendar)], tickets: &[TicketRow]) -> Result<(), AppError> {
+    if tickets.is_empty() {
+        return Ok(());
+    }
     let ids: Vec<i32> = tickets.iter().map(|t| t.id).collect();
-    Ok(store::replace_durations(c, &ids, &rows)?)
+    Ok(store::replace_durations(c, &ids, &rows_of(calendars, tickets))?)
+}
+
+/// Stores the durations of tickets just inserted (they have none yet).
+pub fn store_new(c: &mut DbConnection, calendars: &[(i32, Calendar)], tickets: &[TicketRow]) -> Result<(), AppError> {
+    Ok(store::insert_durations(c, &rows_of(calendars, tickets))?)
 }
 
 /// Recomputes every ticket's durations under `calendar_id` (None: every calendar); returns

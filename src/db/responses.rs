@@ -226,21 +226,40 @@ pub struct Grid {
     pub tally: Tally,
 }
 
-#[derive(QueryableByName)]
-struct GridRow {
-    #[diesel(sql_type = diesel::sql_types::Integer)]
-    segment_id: i32,
-    #[diesel(sql_type = diesel::sql_types::Integer)]
-    requirement_id: i32,
-    #[diesel(sql_type = diesel::sql_types::Integer)]
-    session_id: i32,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    cells: String,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    importance_sum: i64,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    importance_n: i64,
+/// A stored grid as read: the 25 counts as columns of their own (functional-major, as
+/// [`CELLS`]), so the database sends integers and nothing is formatted or parsed.
+macro_rules! grid_row {
+    ($($cell:ident),*) => {
+        #[derive(QueryableByName)]
+        struct GridRow {
+            #[diesel(sql_type = diesel::sql_types::Integer)]
+            segment_id: i32,
+            #[diesel(sql_type = diesel::sql_types::Integer)]
+            requirement_id: i32,
+            #[diesel(sql_type = diesel::sql_types::Integer)]
+            session_id: i32,
+            $(
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                $cell: i64,
+            )*
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            importance_sum: i64,
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            importance_n: i64,
+        }
+
+        impl GridRow {
+            fn cells(&self) -> [i64; 25] {
+                [$(self.$cell),*]
+            }
+        }
+    };
 }
+
+grid_row!(
+    n11, n12, n13, n14, n15, n21, n22, n23, n24, n25, n31, n32, n33, n34, n35, n41, n42, n43, n44, n45, n51, n52, n53,
+    n54, n55
+);
 
 /// Which grids to read: `None` is no restriction.
 #[derive(Clone, Debug, Default)]
@@ -260,14 +279,6 @@ fn id_list(ids: &[i32]) -> String {
 
 /// The 25 counts as one text value (`a,b,...`): one column to fetch instead of 25 (diesel's
 /// tables and tuples stop at 16 columns in this build, and a text column is cheap to split).
-fn cells_as_text() -> String {
-    CELLS
-        .iter()
-        .map(|c| format!("CAST({c} AS TEXT)"))
-        .collect::<Vec<_>>()
-        .join(" || ',' || ")
-}
-
 /// The stored grids matching `filter`, in key order.
 pub fn grids(conn: &mut DbConnection, filter: &CountFilter) -> QueryResult<Vec<Grid>> {
     let mut conditions = Vec::new();
@@ -281,9 +292,9 @@ pub fn grids(conn: &mut DbConnection, filter: &CountFilter) -> QueryResult<Vec<G
         conditions.push(format!("session_id IN ({})", id_list(ids)));
     }
     let sql = format!(
-        "SELECT segment_id, requirement_id, session_id, {} AS cells, importance_sum, importance_n \
+        "SELECT segment_id, requirement_id, session_id, {}, importance_sum, importance_n \
          FROM answer_counts{}",
-        cells_as_text(),
+        CELLS.join(", "),
         if conditions.is_empty() {
             String::new()
         } else {
@@ -294,9 +305,8 @@ pub fn grids(conn: &mut DbConnection, filter: &CountFilter) -> QueryResult<Vec<G
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let mut tally = Tally::default();
-        for (i, n) in row.cells.split(',').enumerate().take(25) {
-            let n: u64 = n.parse().unwrap_or(0);
-            tally.cells[i / 5][i % 5] = n;
+        for (i, n) in row.cells().into_iter().enumerate() {
+            tally.cells[i / 5][i % 5] = n.max(0) as u64;
         }
         tally.add_importance(row.importance_sum.max(0) as u64, row.importance_n.max(0) as u64);
         out.push(Grid {

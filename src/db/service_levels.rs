@@ -347,6 +347,55 @@ pub fn insert_ticket(conn: &mut DbConnection, t: &TicketData) -> QueryResult<i32
         .get_result(conn)
 }
 
+#[derive(Insertable)]
+#[diesel(table_name = tickets, treat_none_as_default_value = false)]
+struct NewTicketRow<'a> {
+    external_id: &'a str,
+    segment_id: i32,
+    opened_at: NaiveDateTime,
+    first_response_at: Option<NaiveDateTime>,
+    resolved_at: Option<NaiveDateTime>,
+    priority: Option<&'a str>,
+    service_area: Option<&'a str>,
+    paused_minutes: i32,
+}
+
+/// Tickets per multi-row insert: 8 values each.
+const TICKETS_PER_INSERT: usize = 1000;
+
+/// Stores new tickets in multi-row inserts; their ids with their external ids (the shared
+/// connection type has no multi-row insert, so this goes to the concrete backend).
+pub fn insert_tickets(conn: &mut DbConnection, ts: &[TicketData]) -> QueryResult<Vec<(i32, String)>> {
+    let mut out = Vec::with_capacity(ts.len());
+    for chunk in ts.chunks(TICKETS_PER_INSERT) {
+        let rows: Vec<NewTicketRow> = chunk
+            .iter()
+            .map(|t| NewTicketRow {
+                external_id: &t.external_id,
+                segment_id: t.segment_id,
+                opened_at: t.opened_at,
+                first_response_at: t.first_response_at,
+                resolved_at: t.resolved_at,
+                priority: t.priority.as_deref(),
+                service_area: t.service_area.as_deref(),
+                paused_minutes: t.paused_minutes,
+            })
+            .collect();
+        let returning = (tickets::id, tickets::external_id);
+        out.extend(match conn {
+            DbConnection::Sqlite(c) => diesel::insert_into(tickets::table)
+                .values(&rows)
+                .returning(returning)
+                .get_results::<(i32, String)>(c)?,
+            DbConnection::Pg(c) => diesel::insert_into(tickets::table)
+                .values(&rows)
+                .returning(returning)
+                .get_results::<(i32, String)>(c)?,
+        });
+    }
+    Ok(out)
+}
+
 pub fn update_ticket(conn: &mut DbConnection, id: i32, t: &TicketData) -> QueryResult<usize> {
     diesel::update(tickets::table.find(id))
         .set((

@@ -323,14 +323,23 @@ pub fn responses_csv<R: Read>(
     input: R,
     session_id: Option<i32>,
 ) -> Result<ImportSummary, AppError> {
+    with_import_cache(conn, |conn| read_and_store(conn, input, session_id))
+}
+
+/// Runs an import with SQLite's page cache raised to [`SQLITE_IMPORT_CACHE_KIB`] on its
+/// connection, and set back afterwards (PostgreSQL: `f` as is).
+pub(crate) fn with_import_cache<T>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, AppError>,
+) -> Result<T, AppError> {
     let DbConnection::Sqlite(c) = conn else {
-        return read_and_store(conn, input, session_id);
+        return f(conn);
     };
     let previous = diesel::sql_query("PRAGMA cache_size")
         .get_result::<CacheSize>(c)?
         .cache_size;
     c.batch_execute(&format!("PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KIB}"))?;
-    let result = read_and_store(conn, input, session_id);
+    let result = f(conn);
     let restored = match conn {
         DbConnection::Sqlite(c) => c.batch_execute(&format!("PRAGMA cache_size = {previous}")),
         DbConnection::Pg(_) => Ok(()),

@@ -2,12 +2,12 @@
 //! and optionally `priority`, `service_area`, `paused_minutes` (other columns are ignored).
 //!
 //! Streamed like the questionnaire import: rows are read one at a time and written in chunks
-//! of [`CHUNK`] (one query finds which of a chunk's tickets are known), so memory does not grow
-//! with the file. All or nothing: once a row is at fault nothing more is written, the rest is
+//! of [`CHUNK`] (one query finds which of a chunk's tickets are known, one multi-row insert
+//! stores the new ones), so memory does not grow with the file. All or nothing: once a row is at fault nothing more is written, the rest is
 //! only checked, and the caller's transaction is rolled back. Each written ticket's business
 //! durations are stored with it, under every calendar (`crate::ticket_durations`).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader, Read};
 
 use chrono::NaiveDateTime;
@@ -16,7 +16,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::layout::RowError;
-use super::{csv_error, decode, sniff_delimiter, Problems};
+use super::{csv_error, decode, sniff_delimiter, with_import_cache, Problems};
 use crate::db::schema::segments;
 use crate::db::service_levels::{self as store, TicketData, TicketRow};
 use crate::db::DbConnection;
@@ -77,7 +77,6 @@ struct Writer {
     summary: TicketSummary,
     /// Every calendar: each written ticket's durations are stored under each.
     calendars: Vec<(i32, Calendar)>,
-    written: Vec<TicketRow>,
 }
 
 impl Writer {
@@ -90,27 +89,47 @@ impl Writer {
             .into_iter()
             .map(|t| (t.external_id.clone(), t))
             .collect();
+        // New tickets are inserted together after the loop; a later row of the chunk with the
+        // same id updates the pending one (and counts as an update, as across chunks).
+        let mut fresh: Vec<TicketData> = Vec::new();
+        let mut fresh_at: HashMap<String, usize> = HashMap::new();
+        // Known tickets changed, by id: the last version of each is the one stored.
+        let mut changed: BTreeMap<i32, TicketRow> = BTreeMap::new();
         for ticket in self.pending.drain(..) {
+            if let Some(&i) = fresh_at.get(&ticket.external_id) {
+                if fresh[i] != ticket {
+                    fresh[i] = ticket;
+                    self.summary.updated += 1;
+                }
+                continue;
+            }
             match known.get_mut(&ticket.external_id) {
                 Some(row) => {
                     if !ticket.same_as(row) {
                         store::update_ticket(conn, row.id, &ticket)?;
                         self.summary.updated += 1;
                         *row = stored(row.id, &ticket);
-                        self.written.push(row.clone());
+                        changed.insert(row.id, row.clone());
                     }
                 }
                 None => {
-                    let id = store::insert_ticket(conn, &ticket)?;
+                    fresh_at.insert(ticket.external_id.clone(), fresh.len());
+                    fresh.push(ticket);
                     self.summary.imported += 1;
-                    let row = stored(id, &ticket);
-                    self.written.push(row.clone());
-                    known.insert(ticket.external_id.clone(), row);
                 }
             }
         }
-        ticket_durations::store(conn, &self.calendars, &self.written)?;
-        self.written.clear();
+        let ids: HashMap<String, i32> = store::insert_tickets(conn, &fresh)?
+            .into_iter()
+            .map(|(id, external_id)| (external_id, id))
+            .collect();
+        let inserted: Vec<TicketRow> = fresh
+            .iter()
+            .filter_map(|t| ids.get(&t.external_id).map(|id| stored(*id, t)))
+            .collect();
+        ticket_durations::store_new(conn, &self.calendars, &inserted)?;
+        let changed: Vec<TicketRow> = changed.into_values().collect();
+        ticket_durations::store(conn, &self.calendars, &changed)?;
         Ok(())
     }
 }
@@ -237,6 +256,10 @@ fn read_row(
 /// Imports a ticket export; timestamps without an offset are read in `tz`. Call it inside a
 /// write transaction: on `Err` the caller rolls back everything this stored.
 pub fn tickets_csv<R: Read>(conn: &mut DbConnection, input: R, tz: Tz) -> Result<TicketSummary, AppError> {
+    with_import_cache(conn, |conn| read_and_store(conn, input, tz))
+}
+
+fn read_and_store<R: Read>(conn: &mut DbConnection, input: R, tz: Tz) -> Result<TicketSummary, AppError> {
     let mut input = BufReader::with_capacity(1 << 16, input);
     let delimiter = sniff_delimiter(input.fill_buf().map_err(|e| AppError::internal(e.to_string()))?);
     let mut reader = csv::ReaderBuilder::new()
@@ -272,7 +295,6 @@ pub fn tickets_csv<R: Read>(conn: &mut DbConnection, input: R, tz: Tz) -> Result
         pending: Vec::with_capacity(CHUNK),
         summary: TicketSummary::default(),
         calendars: ticket_durations::calendars(conn)?,
-        written: Vec::with_capacity(CHUNK),
     };
     let mut row: u64 = 1;
     while reader.read_byte_record(&mut record).map_err(csv_error)? {

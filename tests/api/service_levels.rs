@@ -912,7 +912,25 @@ async fn stored_durations_agree_with_the_counting_rule() {
     // An overlapping export: the first 150 tickets again with other times, and 50 new ones.
     let (again, changed) = random_tickets(150, 0x9e37_79b9_7f4a_7c15, "R");
     let (fresh, added) = random_tickets(50, 0x1234_5678_9abc_def1, "N");
-    let export = format!("{again}{}", fresh.split_once('\n').map(|(_, rows)| rows).unwrap_or(""));
+    // Then, in the same file, R1 (known) and N0 (new in this file) once more with other times:
+    // the last row of a ticket is the one kept, with one set of durations.
+    let (twice_known, known_again) = random_tickets(2, 0x0bad_cafe_f00d_d00d, "R");
+    let (twice_new, new_again) = random_tickets(1, 0x0dd_ba11_5eed_1e55, "N");
+    let body_of = |csv: &str| {
+        csv.split_once('\n')
+            .map(|(_, rows)| rows.to_owned())
+            .unwrap_or_default()
+    };
+    let export = format!(
+        "{again}{}{}{}",
+        body_of(&fresh),
+        body_of(&twice_known)
+            .lines()
+            .nth(1)
+            .map(|l| format!("{l}\n"))
+            .unwrap_or_default(),
+        body_of(&twice_new)
+    );
     let (status, body) = csv(&app, "/api/v1/imports/tickets", &app.admin, &export).await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["imported"], 50);
@@ -921,6 +939,9 @@ async fn stored_durations_agree_with_the_counting_rule() {
         tickets[i] = t;
     }
     tickets.extend(added);
+    tickets[1] = known_again[1].clone();
+    let n0 = tickets.len() - 50;
+    tickets[n0] = new_again[0].clone();
     check(tickets.clone(), "08:00-17:00", "after an overlapping import").await;
 
     // Shorter office hours: every ticket's durations under that calendar are recomputed.
