@@ -10,8 +10,9 @@ use crate::db::requirements::Requirement;
 use crate::db::responses;
 use crate::db::schema::{requirements, service_areas};
 use crate::db::segments::{self, Segment};
+pub use crate::db::service_levels::calendar_of;
 use crate::db::service_levels::{
-    self as store, CalendarRow, DurationColumn, DurationQuery, ServiceTarget, StampedCounts, TicketSelection,
+    self as store, DurationColumn, DurationQuery, ServiceTarget, StampedCounts, TicketSelection,
 };
 use crate::db::{requirements as requirement_store, DbConnection};
 use crate::db::{Page, Scope};
@@ -28,7 +29,7 @@ use crate::domain::sla::SlaRequirement;
 use crate::domain::stats::{kth_of_union, median_of_sorted, median_ranks, p90_rank};
 use crate::domain::terms::{Direction, Measure};
 use crate::error::AppError;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 /// Consolidated classifications of the given segments, keyed by (segment, requirement).
@@ -300,18 +301,7 @@ pub fn gap_report(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Service levels: a target's months, from the tickets of just those months (issue 12)
-
-fn internal<E: std::fmt::Display>(e: E) -> AppError {
-    AppError::internal(e.to_string())
-}
-
-/// A stored calendar in the domain's terms.
-pub fn calendar_of(row: &CalendarRow) -> Result<Calendar, AppError> {
-    let week: BTreeMap<String, Vec<String>> = serde_json::from_str(&row.week).map_err(internal)?;
-    let holidays: Vec<NaiveDate> = serde_json::from_str(&row.holidays).map_err(internal)?;
-    Calendar::new(&row.timezone, &week, holidays).map_err(internal)
-}
+// Service levels: a target's months, from the durations stored for just those months (issue 12)
 
 /// One month of a target: ticket counts, or the reported figure.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]

@@ -25,5 +25,4 @@ pub mod render;
 pub mod routes;
 pub mod service;
 pub mod state;
-pub mod ticket_durations;
 pub mod web;

@@ -19,6 +19,7 @@ pub mod service_areas;
 pub mod service_levels;
 pub mod sessions;
 pub mod sla;
+pub mod ticket_durations;
 pub mod users;
 
 use std::path::PathBuf;
@@ -137,7 +138,7 @@ impl Db {
             let mut conn = db.pool.get().map_err(|e| format!("cannot open database: {e}"))?;
             run_migrations(&mut conn)?;
             // Derived data a migration could not compute in SQL (business time needs the calendar).
-            crate::ticket_durations::fill_if_missing(&mut conn).map_err(|e| format!("ticket durations: {e}"))
+            ticket_durations::fill_if_missing(&mut conn).map_err(|e| format!("ticket durations: {e}"))
         })?;
         Ok(db)
     }

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::schema::{calendars, reported_measurements, service_targets, ticket_durations, tickets};
 use super::{DbConnection, MultiBackend, Page, Scope};
+use crate::domain::business_time::Calendar;
 use crate::error::AppError;
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
@@ -55,6 +56,15 @@ pub fn list_calendars(conn: &mut DbConnection, page: Page) -> QueryResult<(Vec<C
         .load(conn)?;
     let total = calendars::table.count().get_result(conn)?;
     Ok((items, total))
+}
+
+/// A stored calendar in the domain's terms.
+pub fn calendar_of(row: &CalendarRow) -> Result<Calendar, AppError> {
+    let week: std::collections::BTreeMap<String, Vec<String>> =
+        serde_json::from_str(&row.week).map_err(|e| AppError::internal(e.to_string()))?;
+    let holidays: Vec<chrono::NaiveDate> =
+        serde_json::from_str(&row.holidays).map_err(|e| AppError::internal(e.to_string()))?;
+    Calendar::new(&row.timezone, &week, holidays).map_err(|e| AppError::internal(e.to_string()))
 }
 
 /// Every calendar, in id order.

@@ -377,6 +377,6 @@ fn service_levels(
         }
     }
     // The tickets' business durations under every calendar, as an import stores them.
-    crate::ticket_durations::rebuild(c, None)?;
+    crate::db::ticket_durations::rebuild(c, None)?;
     Ok(())
 }

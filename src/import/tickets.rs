@@ -5,7 +5,7 @@
 //! of [`CHUNK`] (one query finds which of a chunk's tickets are known, one multi-row insert
 //! stores the new ones), so memory does not grow with the file. All or nothing: once a row is at fault nothing more is written, the rest is
 //! only checked, and the caller's transaction is rolled back. Each written ticket's business
-//! durations are stored with it, under every calendar (`crate::ticket_durations`).
+//! durations are stored with it, under every calendar (`crate::db::ticket_durations`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader, Read};
@@ -19,11 +19,11 @@ use super::layout::RowError;
 use super::{csv_error, decode, sniff_delimiter, with_import_cache, Problems};
 use crate::db::schema::segments;
 use crate::db::service_levels::{self as store, TicketData, TicketRow};
+use crate::db::ticket_durations;
 use crate::db::DbConnection;
 use crate::domain::business_time::Calendar;
 use crate::domain::service_levels::parse_timestamp;
 use crate::error::AppError;
-use crate::ticket_durations;
 
 /// Rows looked up and written together.
 const CHUNK: usize = 1000;

@@ -4,7 +4,7 @@
 //!
 //! How months are computed: business time needs the calendar's open hours, holidays and DST,
 //! which SQL cannot do portably, so each ticket's durations under each calendar are computed
-//! once, when the ticket is written (or its calendar changes; see `crate::ticket_durations`).
+//! once, when the ticket is written (or its calendar changes; see `crate::db::ticket_durations`).
 //! A target's months are then aggregate queries over those durations (`analysis::target_periods`);
 //! only tickets still lacking the timestamp go through the counting rule in Rust.
 
@@ -23,6 +23,7 @@ use crate::db::service_levels::{
     self as store, CalendarChanges, CalendarRow, Measurement, NewCalendar, NewTarget, ServiceTarget, TargetChanges,
     TargetFilter,
 };
+use crate::db::ticket_durations;
 use crate::db::{require_reference, segments, sla, DbConnection, Page};
 use crate::domain::business_time::{
     self as bt, parse_timezone, Calendar, Period, TargetStatus, TimeUnit, TWENTY_FOUR_SEVEN,
@@ -33,7 +34,6 @@ use crate::domain::terms::{Direction, Measure};
 use crate::error::AppError;
 use crate::import::tickets::{self, TicketSummary};
 use crate::render::gap_report::{Named, RequirementRef};
-use crate::ticket_durations;
 
 /// At most this many months in one attainment request.
 pub const MAX_MONTHS: usize = 36;

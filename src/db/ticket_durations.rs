@@ -3,9 +3,8 @@
 //! (import, demo), rebuilt for a calendar whose timezone, hours or holidays change, and filled
 //! at start-up when tickets exist without them (the state right after the migration).
 
-use crate::analysis::calendar_of;
-use crate::db::service_levels::{self as store, DurationRow, TicketRow};
-use crate::db::DbConnection;
+use super::service_levels::{self as store, calendar_of, DurationRow, TicketRow};
+use super::DbConnection;
 use crate::domain::business_time::{ticket_durations, Calendar, Ticket};
 use crate::error::AppError;
 
@@ -97,7 +96,7 @@ pub fn rebuild(c: &mut DbConnection, calendar_id: Option<i32>) -> Result<u64, Ap
 /// them); a no-op otherwise.
 pub fn fill_if_missing(c: &mut DbConnection) -> Result<(), AppError> {
     if store::durations_missing(c)? {
-        let walked = crate::db::write_transaction(c, |c| rebuild(c, None))?;
+        let walked = super::write_transaction(c, |c| rebuild(c, None))?;
         tracing::info!(tickets = walked, "ticket durations computed");
     }
     Ok(())
