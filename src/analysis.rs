@@ -10,9 +10,8 @@ use crate::db::requirements::Requirement;
 use crate::db::responses;
 use crate::db::schema::{requirements, service_areas};
 use crate::db::segments::{self, Segment};
-pub use crate::db::service_levels::calendar_of;
 use crate::db::service_levels::{
-    self as store, DurationColumn, DurationQuery, ServiceTarget, StampedCounts, TicketSelection,
+    self as store, calendar_of, DurationColumn, DurationQuery, ServiceTarget, StampedCounts, TicketSelection,
 };
 use crate::db::{requirements as requirement_store, DbConnection};
 use crate::db::{Page, Scope};

@@ -3,9 +3,10 @@
 //!
 //! Streamed like the questionnaire import: rows are read one at a time and written in chunks
 //! of [`CHUNK`] (one query finds which of a chunk's tickets are known, one multi-row insert
-//! stores the new ones), so memory does not grow with the file. All or nothing: once a row is at fault nothing more is written, the rest is
-//! only checked, and the caller's transaction is rolled back. Each written ticket's business
-//! durations are stored with it, under every calendar (`crate::db::ticket_durations`).
+//! stores the new ones), so memory does not grow with the file. All or nothing: once a row is
+//! at fault nothing more is written, the rest is only checked, and the caller's transaction is
+//! rolled back. Each written ticket's business durations are stored with it, under every
+//! calendar (`crate::db::ticket_durations`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader, Read};

@@ -16,12 +16,12 @@ use validator::{Validate, ValidationError};
 
 use super::{nullable, text, text_patch, validate, Context, Listing};
 use crate::access::{Caller, ImportTickets, ManageServiceLevels, Scope};
-pub use crate::analysis::{calendar_of, selection, target_periods, PeriodFigures};
+pub use crate::analysis::{selection, target_periods, PeriodFigures};
 use crate::db::audit::{self, record_object};
 use crate::db::requirements::{self, Requirement};
 use crate::db::service_levels::{
-    self as store, CalendarChanges, CalendarRow, Measurement, NewCalendar, NewTarget, ServiceTarget, TargetChanges,
-    TargetFilter,
+    self as store, calendar_of, CalendarChanges, CalendarRow, Measurement, NewCalendar, NewTarget, ServiceTarget,
+    TargetChanges, TargetFilter,
 };
 use crate::db::ticket_durations;
 use crate::db::{require_reference, segments, sla, DbConnection, Page};

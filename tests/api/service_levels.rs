@@ -1,7 +1,9 @@
 //! Service levels: calendars, targets, the ticket import, reported figures, attainment, the
-//! monthly service report and measured capability in the gap report, on hand-computed tickets.
+//! monthly service report and measured capability in the gap report, on hand-computed tickets,
+//! and the stored durations against the domain's counting rule on random ones.
 
 use actix_web::http::Method;
+use kanogap::domain::business_time as bt;
 use serde_json::{json, Value};
 
 use crate::helpers::{code, fields, TestApp};
@@ -752,8 +754,6 @@ fn random_tickets(n: usize, seed: u64, label: &str) -> (String, Vec<(String, Str
     }
     (csv, tickets)
 }
-
-use kanogap::domain::business_time as bt;
 
 /// The service's months for a target against the domain's counting rule over the same tickets
 /// in memory (`bt::attainment`, the reference): counts, attainment, median and p90 all equal.
