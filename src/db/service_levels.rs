@@ -305,8 +305,7 @@ pub struct TicketRow {
     pub paused_minutes: i32,
 }
 
-/// A ticket as read from an export. Every column is written (None included), so the insert
-/// statement's text never changes and is prepared once.
+/// A ticket as read from an export (or made by the demo), before it has an id.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TicketData {
     pub external_id: String,
@@ -338,23 +337,6 @@ pub fn tickets_by_external_id(conn: &mut DbConnection, external_ids: &[String]) 
         .filter(tickets::external_id.eq_any(external_ids.to_vec()))
         .select(TicketRow::as_select())
         .load(conn)
-}
-
-/// Stores a new ticket; its id.
-pub fn insert_ticket(conn: &mut DbConnection, t: &TicketData) -> QueryResult<i32> {
-    diesel::insert_into(tickets::table)
-        .values((
-            tickets::external_id.eq(&t.external_id),
-            tickets::segment_id.eq(t.segment_id),
-            tickets::opened_at.eq(t.opened_at),
-            tickets::first_response_at.eq(t.first_response_at),
-            tickets::resolved_at.eq(t.resolved_at),
-            tickets::priority.eq(&t.priority),
-            tickets::service_area.eq(&t.service_area),
-            tickets::paused_minutes.eq(t.paused_minutes),
-        ))
-        .returning(tickets::id)
-        .get_result(conn)
 }
 
 #[derive(Insertable)]

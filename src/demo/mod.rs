@@ -340,6 +340,7 @@ fn service_levels(
     };
     let mut segments: Vec<(&str, i32)> = segment_ids.iter().map(|(n, id)| (*n, *id)).collect();
     segments.sort();
+    let mut tickets = Vec::new();
     for (m, period) in months.iter().enumerate() {
         store::insert_measurement(c, availability.id, &period.to_string(), uptime_figures[m])?;
         // The share called back within five minutes grows from 45 % to 75 %.
@@ -360,22 +361,20 @@ fn service_levels(
                 let delay = if next(100) < within { 1 + next(5) } else { 6 + next(55) };
                 let response = opened + chrono::Duration::minutes(delay as i64);
                 let resolved = response + chrono::Duration::minutes(30 + next(600) as i64);
-                store::insert_ticket(
-                    c,
-                    &TicketData {
-                        external_id: format!("INC-{}-{number:04}", period.to_string().replace('-', "")),
-                        segment_id: *segment_id,
-                        opened_at: opened,
-                        first_response_at: Some(response),
-                        resolved_at: Some(resolved),
-                        priority: Some(if next(5) == 0 { "P1" } else { "P3" }.to_owned()),
-                        service_area: Some(format!("Helpdesk ({segment_name})")),
-                        paused_minutes: 0,
-                    },
-                )?;
+                tickets.push(TicketData {
+                    external_id: format!("INC-{}-{number:04}", period.to_string().replace('-', "")),
+                    segment_id: *segment_id,
+                    opened_at: opened,
+                    first_response_at: Some(response),
+                    resolved_at: Some(resolved),
+                    priority: Some(if next(5) == 0 { "P1" } else { "P3" }.to_owned()),
+                    service_area: Some(format!("Helpdesk ({segment_name})")),
+                    paused_minutes: 0,
+                });
             }
         }
     }
+    store::insert_tickets(c, &tickets)?;
     // The tickets' business durations under every calendar, as an import stores them.
     crate::db::ticket_durations::rebuild(c, None)?;
     Ok(())
