@@ -15,7 +15,7 @@ use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Serialize;
 
-use crate::db::responses::{apply_counts, insert_one_sqlite, CountDeltas, NewResponse};
+use crate::db::responses::{add_counts_from, apply_counts, insert_one_sqlite, CountDeltas, NewResponse};
 use crate::db::schema::{requirements, segments, session_segments, sessions};
 use crate::db::DbConnection;
 use crate::error::AppError;
@@ -85,7 +85,8 @@ struct Batch {
     rows: Vec<NewResponse>,
     origins: Vec<Origin>,
     imported: u64,
-    /// What the stored rows add to the answer counts, applied once every row is in.
+    /// What the stored rows add to the answer counts, applied once every row is in (SQLite;
+    /// PostgreSQL counts its staging table instead).
     counts: CountDeltas,
     /// Rows copied into the staging table so far (PostgreSQL).
     staged: i64,
@@ -156,7 +157,6 @@ impl Batch {
     /// binary), each answer with its place in the file; [`Batch::finish_pg`] moves them into
     /// `kano_responses` set-based once the whole file is in.
     fn flush_copy(&mut self, c: &mut diesel::PgConnection) -> Result<(), AppError> {
-        self.rows.iter().for_each(|r| self.counts.add(r));
         let staged: Vec<Staged> = self
             .rows
             .drain(..)
@@ -184,7 +184,7 @@ impl Batch {
     }
 
     /// PostgreSQL, once every row is staged: inserts them all in one statement under a
-    /// savepoint. When the file has row errors already, or a duplicate refuses the insert (a
+    /// savepoint and adds them to the counts. When the file has row errors already, or a duplicate refuses the insert (a
     /// respondent answering twice within the file or again after an earlier import), the
     /// duplicates are found in one query over the staging table and named by row and column,
     /// the later of two equal answers blamed, as row-by-row inserts would.
@@ -194,12 +194,16 @@ impl Batch {
         }
         if problems.total == 0 {
             let inserted = conn.transaction(|c| {
-                diesel::sql_query(
+                let n = diesel::sql_query(
                     "INSERT INTO kano_responses (requirement_id, segment_id, session_id, respondent, functional, \
                      dysfunctional, importance) SELECT requirement_id, segment_id, session_id, respondent, \
                      functional, dysfunctional, importance FROM import_staging",
                 )
-                .execute(c)
+                .execute(c)?;
+                // Every staged row is now stored: count them set-based (one GROUP BY), which took a
+                // third of the time of upserting the grids counted in memory 200 at a time.
+                add_counts_from(c, "import_staging")?;
+                Ok(n)
             });
             match inserted {
                 Ok(n) => {

@@ -44,6 +44,44 @@ async fn answers_stored(app: &TestApp) -> u64 {
         .sum()
 }
 
+/// What answers point at cannot be removed, and the answers stay: on PostgreSQL the answers'
+/// segment and requirement are held by the answer counts' foreign keys (migration 000023),
+/// on SQLite by the answers' own.
+#[actix_web::test]
+async fn what_answers_point_at_cannot_be_deleted() {
+    let app = spawn_app().await;
+    let segment = app.segment("Finance").await;
+    let requirement = app.requirement("HD-CALLBACK").await;
+    let session = app.session(&[segment]).await;
+    let mut answers = example_answers(segment);
+    for item in answers.as_array_mut().into_iter().flatten() {
+        item["session_id"] = json!(session);
+    }
+    let path = format!("/api/v1/requirements/{requirement}/responses");
+    let (status, body) = app.post(&path, &app.admin, answers).await;
+    assert_eq!((status, body), (201, json!({"imported": 10})));
+    // A segment with answers and nothing else (no session, finding or stakeholder).
+    let lone = app.segment("Sales").await;
+    let (status, body) = app.post(&path, &app.admin, example_answers(lone)).await;
+    assert_eq!((status, body), (201, json!({"imported": 10})));
+    for path in [
+        format!("/api/v1/segments/{lone}"),
+        format!("/api/v1/segments/{segment}"),
+        format!("/api/v1/requirements/{requirement}"),
+        format!("/api/v1/sessions/{session}"),
+    ] {
+        let (status, body) = app.delete(&path, &app.admin).await;
+        assert_eq!((status, code(&body)), (409, "in_use"), "{path}");
+    }
+    let (status, k) = app
+        .get(
+            &format!("/api/v1/requirements/{requirement}/kano?segment_id={segment}"),
+            &app.admin,
+        )
+        .await;
+    assert_eq!((status, k["n"].clone()), (200, json!(10)), "{k}");
+}
+
 #[actix_web::test]
 async fn json_answers_give_the_published_numbers() {
     let app = spawn_app().await;
