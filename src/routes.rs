@@ -7,10 +7,12 @@ use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use crate::error::AppError;
 use crate::state::AppState;
 
-/// Every route of the service.
+/// Every route of the service. The API first: actix tries routes in order, and its routes sit
+/// behind one `/api/v1` prefix, which a page's path fails at once; the pages are one route each,
+/// and an API request tried every dynamic one's pattern before reaching its own (issue 16).
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    crate::web::routes(cfg);
     crate::api::routes(cfg);
+    crate::web::routes(cfg);
 }
 
 /// Paths whose answers are JSON for programs; everything else is a page for people.
