@@ -133,11 +133,12 @@ pub fn list(
 pub fn get(conn: &mut DbConnection, id: i32, scope: &Scope) -> Result<Requirement, AppError> {
     let found = match scope {
         // A query of fixed shape, so the connection prepares it once (a boxed one is prepared
-        // on every call).
+        // on every call), and without `first`: SQLite prepares a statement whose `LIMIT` is a
+        // bound parameter again every time it is bound (issue 16: 14 900 → 20 300 requests/s).
         Scope::All => requirements::table
             .find(id)
             .select(Requirement::as_select())
-            .first(conn)
+            .get_result(conn)
             .optional()?,
         Scope::Segments(_) => visible(scope, None)
             .filter(requirements::id.eq(id))
