@@ -839,6 +839,9 @@ fn main() {
         println!("floor is a benchmark, not a test: run `cargo bench --bench floor`");
         return;
     }
+    // The app's SQLite threading mode for every connection of this process, floors included:
+    // the first connection opened fixes it, and the floors open theirs with the C API.
+    kanogap::db::sqlite_threading::multi_thread();
     let bin = Path::new(BIN);
     let target = bin
         .parent()

@@ -19,6 +19,7 @@ pub mod service_areas;
 pub mod service_levels;
 pub mod sessions;
 pub mod sla;
+pub mod sqlite_threading;
 pub mod ticket_durations;
 pub mod users;
 
@@ -92,6 +93,7 @@ impl ManageConnection for ConnectionManager {
     fn connect(&self) -> Result<DbConnection, ConnectError> {
         match &self.url {
             DatabaseUrl::Sqlite(path) => {
+                sqlite_threading::multi_thread();
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
                 conn.batch_execute(SQLITE_PRAGMAS)?;
                 Ok(DbConnection::Sqlite(conn))

@@ -21,3 +21,13 @@ async fn a_restart_keeps_data_and_tokens() {
     // The first admin is not created twice.
     assert_eq!(app.get("/api/v1/users", &app.admin).await.1["total"], 1);
 }
+
+/// The pool switches SQLite to multi-thread mode before its first connection: no connection
+/// takes a mutex on every column it reads (`db::sqlite_threading`).
+#[test]
+fn sqlite_connections_take_no_mutex_of_their_own() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let url = format!("sqlite://{}", dir.path().join("threading.db").display());
+    kanogap::db::Db::connect(&url, 1).expect("open a SQLite database");
+    assert!(kanogap::db::sqlite_threading::is_multi_thread());
+}
