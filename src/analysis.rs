@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use diesel::prelude::*;
 
-use crate::db::assessments::{self, Assessment};
+use crate::db::assessments::{self, Current};
 use crate::db::requirements::Requirement;
 use crate::db::responses;
 use crate::db::schema::{requirements, service_areas};
@@ -21,7 +21,7 @@ use crate::domain::business_time::{
 };
 use crate::domain::classification::{consolidate, Classification};
 use crate::domain::gap::{self, Capability, GapInput, GapReport};
-use crate::domain::kano::{classify, KanoResult, Tally};
+use crate::domain::kano::{classify_sums, KanoResult};
 use crate::domain::kano_waves;
 use crate::domain::service_levels::measured_is_newer;
 use crate::domain::sla::SlaRequirement;
@@ -36,33 +36,40 @@ pub fn classifications(
     conn: &mut DbConnection,
     segment_ids: &[i32],
 ) -> Result<BTreeMap<(i32, i32), Classification>, AppError> {
-    let tallies = responses::tallies_by_segment(conn, segment_ids, None)?;
-    classifications_with(conn, segment_ids, &tallies)
+    let results = classified_answers(conn, segment_ids, None)?;
+    classifications_with(conn, segment_ids, &results)
 }
 
-/// [`classifications`] from answer grids already loaded (those of other segments are ignored).
+/// Each (segment, requirement)'s answers classified: of one wave, or of every answer.
+fn classified_answers(
+    conn: &mut DbConnection,
+    segment_ids: &[i32],
+    session_id: Option<i32>,
+) -> Result<BTreeMap<(i32, i32), KanoResult>, AppError> {
+    Ok(responses::sums_by_segment(conn, segment_ids, session_id)?
+        .iter()
+        .map(|(key, sums)| (*key, classify_sums(sums)))
+        .collect())
+}
+
+/// [`classifications`] from answers classified already (those of other segments are ignored).
 fn classifications_with(
     conn: &mut DbConnection,
     segment_ids: &[i32],
-    tallies: &BTreeMap<(i32, i32), Tally>,
+    results: &BTreeMap<(i32, i32), KanoResult>,
 ) -> Result<BTreeMap<(i32, i32), Classification>, AppError> {
     let wanted: std::collections::HashSet<i32> = segment_ids.iter().copied().collect();
-    let tallies: BTreeMap<(i32, i32), Tally> = tallies
-        .iter()
-        .filter(|((s, _), _)| wanted.contains(s))
-        .map(|(k, t)| (*k, *t))
-        .collect();
     let findings = responses::finding_counts_by_segment(conn, segment_ids)?;
-    let keys: BTreeSet<(i32, i32)> = tallies.keys().chain(findings.keys()).copied().collect();
-    let mut out = BTreeMap::new();
-    for key in keys {
-        let result = tallies.get(&key).map(classify);
-        let found = findings.get(&key).map(Vec::as_slice).unwrap_or(&[]);
-        if let Some(c) = consolidate(result.as_ref(), found) {
-            out.insert(key, c);
-        }
+    // In key order, then findings without answers: collected, the map is built in bulk.
+    let mut out = Vec::with_capacity(results.len());
+    for (key, result) in results.iter().filter(|((segment, _), _)| wanted.contains(segment)) {
+        let found = findings.get(key).map(Vec::as_slice).unwrap_or(&[]);
+        out.extend(consolidate(Some(result), found).map(|c| (*key, c)));
     }
-    Ok(out)
+    for (key, found) in findings.iter().filter(|(key, _)| !results.contains_key(key)) {
+        out.extend(consolidate(None, found).map(|c| (*key, c)));
+    }
+    Ok(out.into_iter().collect())
 }
 
 pub fn requirements_by_id(conn: &mut DbConnection, ids: &[i32]) -> Result<HashMap<i32, Requirement>, AppError> {
@@ -83,10 +90,10 @@ pub fn service_area_names(conn: &mut DbConnection) -> Result<HashMap<i32, String
 /// The current capability of a requirement for a segment: the newest segment-specific
 /// assessment, else the newest general one.
 pub fn current_capability(
-    newest: &HashMap<(i32, Option<i32>), Assessment>,
+    newest: &HashMap<(i32, Option<i32>), Current>,
     requirement_id: i32,
     segment_id: i32,
-) -> Option<&Assessment> {
+) -> Option<&Current> {
     newest
         .get(&(requirement_id, Some(segment_id)))
         .or_else(|| newest.get(&(requirement_id, None)))
@@ -137,29 +144,28 @@ pub fn contested(
     session_id: Option<i32>,
     min_sample: u64,
 ) -> Result<BTreeMap<i32, Contest>, AppError> {
-    let tallies = responses::tallies_by_segment(conn, segment_ids, session_id)?;
-    Ok(contested_in(&tallies, min_sample))
+    let results = classified_answers(conn, segment_ids, session_id)?;
+    Ok(contested_in(&results, min_sample))
 }
 
-/// [`contested`] over answer grids keyed by (segment, requirement).
-fn contested_in(tallies: &BTreeMap<(i32, i32), Tally>, min_sample: u64) -> BTreeMap<i32, Contest> {
-    let mut by_requirement: BTreeMap<i32, Vec<(i32, Tally)>> = BTreeMap::new();
-    for (&(segment, requirement), tally) in tallies {
-        by_requirement.entry(requirement).or_default().push((segment, *tally));
+/// [`contested`] over classified answers keyed by (segment, requirement).
+fn contested_in(results: &BTreeMap<(i32, i32), KanoResult>, min_sample: u64) -> BTreeMap<i32, Contest> {
+    let mut by_requirement: BTreeMap<i32, Vec<(i32, &KanoResult)>> = BTreeMap::new();
+    for (&(segment, requirement), result) in results {
+        by_requirement.entry(requirement).or_default().push((segment, result));
     }
     let mut out = BTreeMap::new();
     for (requirement, list) in by_requirement {
-        let tallies: Vec<Tally> = list.iter().map(|(_, t)| *t).collect();
-        let Some(p_value) = kano_waves::contested(&tallies, min_sample) else {
+        let Some(p_value) = kano_waves::contested_among(list.iter().map(|(_, r)| *r), min_sample) else {
             continue;
         };
         let segments = list
             .iter()
-            .map(|(segment, t)| (*segment, classify(t)))
             .filter(|(_, r)| {
                 let n = kano_waves::aomi(&r.counts);
                 n >= min_sample && n > 0
             })
+            .map(|(segment, r)| (*segment, **r))
             .collect();
         out.insert(requirement, Contest { p_value, segments });
     }
@@ -224,9 +230,9 @@ pub fn gap_report(
     .into_iter()
     .map(|s| s.id)
     .collect();
-    let tallies = responses::tallies_by_segment(conn, &every_segment, None)?;
-    let contested = contested_in(&tallies, min_sample);
-    let classified = classifications_with(conn, &segment_ids, &tallies)?;
+    let results = classified_answers(conn, &every_segment, None)?;
+    let contested = contested_in(&results, min_sample);
+    let classified = classifications_with(conn, &segment_ids, &results)?;
     let requirement_ids: Vec<i32> = classified
         .keys()
         .map(|(_, r)| *r)
@@ -237,8 +243,8 @@ pub fn gap_report(
     let newest = assessments::newest(conn)?;
     let segments: HashMap<i32, Segment> = all_segments.into_iter().map(|s| (s.id, s)).collect();
     let mut inputs = Vec::with_capacity(classified.len());
-    let mut assessed_on = HashMap::new();
-    let mut coefficients = HashMap::new();
+    let mut assessed_on = HashMap::with_capacity(classified.len());
+    let mut coefficients = HashMap::with_capacity(classified.len());
     let pairs: Vec<(i32, i32)> = classified.keys().map(|(s, r)| (*r, *s)).collect();
     let measured_months = measured_capability(conn, &pairs)?;
     let mut measured = HashMap::new();

@@ -5,8 +5,11 @@
 #[path = "common/database.rs"]
 mod database;
 
+use std::collections::BTreeMap;
+
 use kanogap::access::Caller;
 use kanogap::db::Db;
+use kanogap::domain::kano::TallySums;
 use kanogap::domain::terms::{FindingCategory, Role, SessionKind};
 use kanogap::error::AppError;
 use kanogap::service::findings::{FindingRequirement, SessionFinding};
@@ -327,6 +330,25 @@ async fn counts_agree(ctx: &Context, after: &str) {
     stored.sort_by_key(|g| (g.segment_id, g.requirement_id, g.session_id.unwrap_or(0)));
     assert!(!counted.is_empty(), "after {after}: no answers at all");
     assert_eq!(stored, counted, "after {after}: counts and answers disagree");
+    // What the reports read: each (segment, requirement)'s sums, computed by the database from
+    // the counts' cells, equal the domain's sums of the answers' grids, pooled over waves.
+    let mut expected: BTreeMap<(i32, i32), TallySums> = BTreeMap::new();
+    for grid in &counted {
+        expected
+            .entry((grid.segment_id, grid.requirement_id))
+            .or_default()
+            .merge(&grid.tally.sums());
+    }
+    let segments: Vec<i32> = counted.iter().map(|g| g.segment_id).collect();
+    let summed = ctx
+        .db
+        .run(move |c| Ok(kanogap::db::responses::sums_by_segment(c, &segments, None)?))
+        .await
+        .expect("sums");
+    assert_eq!(
+        summed, expected,
+        "after {after}: the database's sums and the domain's disagree"
+    );
 }
 
 #[test]
@@ -380,15 +402,32 @@ fn answer_counts_agree_with_the_answers_after_every_kind_of_write() {
             };
 
         // A JSON batch, in a wave and outside any.
-        let batch = vec![
+        let mut batch = vec![
             answer("j1", one.id, Some(wave.id), 1, 5, Some(4)),
             answer("j2", one.id, None, 2, 5, None),
             answer("j3", two.id, Some(wave.id), 3, 3, Some(1)),
         ];
+        // And one answer in every cell of the grid.
+        for (f, d) in (1..=5).flat_map(|f| (1..=5).map(move |d| (f, d))) {
+            batch.push(answer(&format!("cell{f}{d}"), two.id, None, f, d, Some(i32::from(f))));
+        }
         service::responses::record_answers(&ctx, &admin, fresh.id, batch)
             .await
             .unwrap();
         counts_agree(&ctx, "a JSON batch").await;
+        // Every cell of the grid holds answers somewhere, so the sums' check in `counts_agree` sees
+        // any cell the database adds to the wrong category or score.
+        let grids = ctx
+            .db
+            .run(|c| Ok(kanogap::db::responses::grids_from_answers(c)?))
+            .await
+            .unwrap();
+        for (f, d) in (0..5).flat_map(|f| (0..5).map(move |d| (f, d))) {
+            assert!(
+                grids.iter().any(|g| g.tally.cells[f][d] > 0),
+                "no answer in cell ({f}, {d})"
+            );
+        }
 
         // A refused batch (a respondent twice) leaves both as they were.
         let twice = vec![

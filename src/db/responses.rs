@@ -8,7 +8,9 @@ use diesel::sql_types::{BigInt, Integer};
 
 use super::schema::{answer_counts, findings, kano_responses};
 use super::{DbConnection, Scope};
-use crate::domain::kano::Tally;
+use crate::domain::kano::{
+    cell_category, CategoryCounts, KanoCategory, Tally, TallySums, DYSFUNCTIONAL_SCORES, FUNCTIONAL_SCORES,
+};
 use crate::domain::terms::FindingCategory;
 
 #[derive(Clone, Debug, Insertable)]
@@ -123,26 +125,118 @@ pub fn finding_counts(conn: &mut DbConnection, segment_id: i32) -> QueryResult<B
     Ok(map)
 }
 
-/// Answer grids for many segments at once, keyed by (segment, requirement): one query for a
-/// whole report instead of one per segment. Of one wave (`session_id`) or of every answer.
-pub fn tallies_by_segment(
+/// `answer_counts` rows matching a [`CountFilter`], selecting `$columns` (SQL text) as
+/// `$sql_type`, for one backend. On the concrete connection: through the shared connection type
+/// every value of the 100 000 rows of a gap report is converted once more (a third of the
+/// read's time).
+macro_rules! counts_query {
+    ($backend:ty, $sql_type:ty, $columns:expr, $filter:expr) => {{
+        let filter: &CountFilter = $filter;
+        let mut query = answer_counts::table
+            .select(diesel::dsl::sql::<$sql_type>($columns))
+            .into_boxed::<$backend>();
+        if let Some(ids) = &filter.segments {
+            query = query.filter(answer_counts::segment_id.eq_any(ids.clone()));
+        }
+        if let Some(id) = filter.requirement {
+            query = query.filter(answer_counts::requirement_id.eq(id));
+        }
+        if let Some(ids) = &filter.sessions {
+            query = query.filter(answer_counts::session_id.eq_any(ids.clone()));
+        }
+        query
+    }};
+}
+
+/// What classification needs of the answer grids of many segments at once, keyed by
+/// (segment, requirement): one query for a whole report instead of one per segment. Of one
+/// wave (`session_id`) or of every answer. The database sums each grid's cells per category
+/// and per DuMouchel score ([`sums_columns`]), so 10 numbers per grid cross over instead of 27.
+pub fn sums_by_segment(
     conn: &mut DbConnection,
     segment_ids: &[i32],
     session_id: Option<i32>,
-) -> QueryResult<BTreeMap<(i32, i32), Tally>> {
+) -> QueryResult<BTreeMap<(i32, i32), TallySums>> {
     let filter = CountFilter {
         segments: Some(segment_ids.to_vec()),
         requirement: None,
         sessions: session_id.map(|id| vec![id]),
     };
-    let mut map: BTreeMap<(i32, i32), Tally> = BTreeMap::new();
-    for grid in grids(conn, &filter)? {
-        map.entry((grid.segment_id, grid.requirement_id))
-            .or_default()
-            .merge(&grid.tally);
+    let columns = sums_columns();
+    let rows: Vec<SumsRow> = match conn {
+        DbConnection::Sqlite(c) => counts_query!(diesel::sqlite::Sqlite, SumsRowSql, &columns, &filter).load(c)?,
+        DbConnection::Pg(c) => counts_query!(diesel::pg::Pg, SumsRowSql, &columns, &filter).load(c)?,
+    };
+    let mut map: BTreeMap<(i32, i32), TallySums> = BTreeMap::new();
+    for ((segment_id, requirement_id), (a, o, m, i, r, q), (functional, dysfunctional, sum, n)) in rows {
+        let count = |v: i64| v.max(0) as u64;
+        let sums = TallySums {
+            counts: CategoryCounts {
+                a: count(a),
+                o: count(o),
+                m: count(m),
+                i: count(i),
+                r: count(r),
+                q: count(q),
+            },
+            functional_score: functional,
+            dysfunctional_score: dysfunctional,
+            importance_sum: count(sum),
+            importance_n: count(n),
+        };
+        map.entry((segment_id, requirement_id)).or_default().merge(&sums);
     }
-    map.retain(|_, t| t.n() > 0);
+    map.retain(|_, s| s.counts.total() > 0);
     Ok(map)
+}
+
+/// (segment, requirement), the pairs per category (A, O, M, I, R, Q), (Σ functional score,
+/// Σ dysfunctional score, importance sum, importance count).
+type SumsRow = ((i32, i32), (i64, i64, i64, i64, i64, i64), (i64, i64, i64, i64));
+type SumsRowSql = (
+    (Integer, Integer),
+    (BigInt, BigInt, BigInt, BigInt, BigInt, BigInt),
+    (BigInt, BigInt, BigInt, BigInt),
+);
+
+/// The select list of a [`SumsRow`], written from the evaluation table and the DuMouchel
+/// scores of `domain::kano`, so that those rules stay in one place.
+fn sums_columns() -> String {
+    let cells = |keep: &dyn Fn(usize, usize) -> bool| -> String {
+        let picked: Vec<&str> = (0..25).filter(|k| keep(k / 5, k % 5)).map(|k| CELLS[k]).collect();
+        if picked.is_empty() {
+            "CAST(0 AS BIGINT)".to_owned()
+        } else {
+            format!("({})", picked.join(" + "))
+        }
+    };
+    let categories: Vec<String> = [
+        KanoCategory::A,
+        KanoCategory::O,
+        KanoCategory::M,
+        KanoCategory::I,
+        KanoCategory::R,
+        KanoCategory::Q,
+    ]
+    .into_iter()
+    .map(|c| cells(&|f, d| cell_category(f, d) == Some(c)))
+    .collect();
+    let score = |points: [i64; 5], functional: bool| -> String {
+        let terms: Vec<String> = (0..5)
+            .filter(|&k| points[k] != 0)
+            .map(|k| {
+                let line = cells(&|f, d| if functional { f == k } else { d == k });
+                format!("({}) * {line}", points[k])
+            })
+            .collect();
+        terms.join(" + ")
+    };
+    format!(
+        "segment_id, requirement_id, {}, {}, {}, importance_sum, importance_n",
+        categories.join(", "),
+        score(FUNCTIONAL_SCORES, true),
+        score(DYSFUNCTIONAL_SCORES, false)
+    )
 }
 
 /// Answer grids per wave: keyed by (session, requirement), over the answers of the selected
@@ -269,28 +363,9 @@ pub fn grids(conn: &mut DbConnection, filter: &CountFilter) -> QueryResult<Vec<G
         "segment_id, requirement_id, session_id, {}, importance_sum, importance_n",
         CELLS.join(", ")
     );
-    // On the concrete connection: through the shared connection type every value of the
-    // 100 000 rows of a gap report is converted once more (a third of the read's time).
-    macro_rules! grid_query {
-        ($backend:ty) => {{
-            let mut query = answer_counts::table
-                .select(diesel::dsl::sql::<GridRowSql>(&columns))
-                .into_boxed::<$backend>();
-            if let Some(ids) = &filter.segments {
-                query = query.filter(answer_counts::segment_id.eq_any(ids.clone()));
-            }
-            if let Some(id) = filter.requirement {
-                query = query.filter(answer_counts::requirement_id.eq(id));
-            }
-            if let Some(ids) = &filter.sessions {
-                query = query.filter(answer_counts::session_id.eq_any(ids.clone()));
-            }
-            query
-        }};
-    }
     let rows: Vec<GridRow> = match conn {
-        DbConnection::Sqlite(c) => grid_query!(diesel::sqlite::Sqlite).load(c)?,
-        DbConnection::Pg(c) => grid_query!(diesel::pg::Pg).load(c)?,
+        DbConnection::Sqlite(c) => counts_query!(diesel::sqlite::Sqlite, GridRowSql, &columns, filter).load(c)?,
+        DbConnection::Pg(c) => counts_query!(diesel::pg::Pg, GridRowSql, &columns, filter).load(c)?,
     };
     Ok(rows
         .into_iter()

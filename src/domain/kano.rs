@@ -115,20 +115,21 @@ impl Answer {
     /// DuMouchel's score for this answer to the functional question.
     #[inline]
     pub fn functional_score(self) -> f64 {
-        FUNCTIONAL_SCORES[self.index()]
+        FUNCTIONAL_SCORES[self.index()] as f64
     }
 
     /// DuMouchel's score for this answer to the dysfunctional question.
     #[inline]
     pub fn dysfunctional_score(self) -> f64 {
-        DYSFUNCTIONAL_SCORES[self.index()]
+        DYSFUNCTIONAL_SCORES[self.index()] as f64
     }
 }
 
 /// DuMouchel scores, indexed like [`Answer::ALL`]. Asymmetric on purpose: liking a feature's
-/// presence (or disliking its absence) weighs more than tolerating the opposite.
-const FUNCTIONAL_SCORES: [f64; 5] = [4.0, 2.0, 0.0, -1.0, -2.0];
-const DYSFUNCTIONAL_SCORES: [f64; 5] = [-2.0, -1.0, 0.0, 2.0, 4.0];
+/// presence (or disliking its absence) weighs more than tolerating the opposite. Whole numbers,
+/// so that score totals are exact integers ([`TallySums`]).
+pub const FUNCTIONAL_SCORES: [i64; 5] = [4, 2, 0, -1, -2];
+pub const DYSFUNCTIONAL_SCORES: [i64; 5] = [-2, -1, 0, 2, 4];
 
 /// Kano category of one answer pair or of a requirement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -230,6 +231,12 @@ const TABLE: [[KanoCategory; 5]; 5] = {
     ]
 };
 
+/// Category of the grid cell (functional row, dysfunctional column), both 0-based in
+/// [`Answer::ALL`] order; None outside the grid.
+pub fn cell_category(functional: usize, dysfunctional: usize) -> Option<KanoCategory> {
+    TABLE.get(functional)?.get(dysfunctional).copied()
+}
+
 /// Category of one functional/dysfunctional answer pair.
 #[inline]
 pub fn evaluate(functional: Answer, dysfunctional: Answer) -> KanoCategory {
@@ -300,6 +307,62 @@ impl Tally {
         counts
     }
 
+    /// What classification needs of this tally.
+    pub fn sums(&self) -> TallySums {
+        let mut functional_score = 0i64;
+        let mut dysfunctional_score = 0i64;
+        for (f, row) in self.cells.iter().enumerate() {
+            for (d, &count) in row.iter().enumerate() {
+                let count = i64::try_from(count).unwrap_or(i64::MAX);
+                functional_score = functional_score.saturating_add(count.saturating_mul(FUNCTIONAL_SCORES[f]));
+                dysfunctional_score = dysfunctional_score.saturating_add(count.saturating_mul(DYSFUNCTIONAL_SCORES[d]));
+            }
+        }
+        TallySums {
+            counts: self.counts(),
+            functional_score,
+            dysfunctional_score,
+            importance_sum: self.importance_sum,
+            importance_n: self.importance_n,
+        }
+    }
+}
+
+/// What [`classify`] needs of a [`Tally`]: the answer pairs per category, the totals of their
+/// DuMouchel scores and the importance ratings. Additive like the tally: a database can hand
+/// these 10 numbers over instead of the 25 cells and 2 importance figures (the gap report reads
+/// one per (segment, requirement)).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TallySums {
+    pub counts: CategoryCounts,
+    /// Σ functional score over every answer pair ([`FUNCTIONAL_SCORES`]).
+    pub functional_score: i64,
+    /// Σ dysfunctional score over every answer pair ([`DYSFUNCTIONAL_SCORES`]).
+    pub dysfunctional_score: i64,
+    pub importance_sum: u64,
+    pub importance_n: u64,
+}
+
+impl TallySums {
+    /// Adds another's answers into these (e.g. one wave's grid into a segment's).
+    pub fn merge(&mut self, other: &TallySums) {
+        let (c, o) = (&mut self.counts, &other.counts);
+        for (slot, add) in [
+            (&mut c.a, o.a),
+            (&mut c.o, o.o),
+            (&mut c.m, o.m),
+            (&mut c.i, o.i),
+            (&mut c.r, o.r),
+            (&mut c.q, o.q),
+        ] {
+            *slot = slot.saturating_add(add);
+        }
+        self.functional_score = self.functional_score.saturating_add(other.functional_score);
+        self.dysfunctional_score = self.dysfunctional_score.saturating_add(other.dysfunctional_score);
+        self.importance_sum = self.importance_sum.saturating_add(other.importance_sum);
+        self.importance_n = self.importance_n.saturating_add(other.importance_n);
+    }
+
     /// DuMouchel means over all answer pairs (R and Q included: they are real answers).
     fn dumouchel(&self, n: u64) -> DuMouchel {
         let importance = (self.importance_n > 0).then(|| self.importance_sum as f64 / self.importance_n as f64);
@@ -310,19 +373,10 @@ impl Tally {
                 importance,
             };
         }
-        let mut functional = 0.0;
-        let mut dysfunctional = 0.0;
-        for (f, row) in self.cells.iter().enumerate() {
-            for (d, &count) in row.iter().enumerate() {
-                let count = count as f64;
-                functional += count * FUNCTIONAL_SCORES[f];
-                dysfunctional += count * DYSFUNCTIONAL_SCORES[d];
-            }
-        }
         let n = n as f64;
         DuMouchel {
-            functional: Some(functional / n),
-            dysfunctional: Some(dysfunctional / n),
+            functional: Some(self.functional_score as f64 / n),
+            dysfunctional: Some(self.dysfunctional_score as f64 / n),
             importance,
         }
     }
@@ -440,9 +494,14 @@ pub const WEAK_CATEGORY_STRENGTH: f64 = 0.06;
 
 /// Classifies a requirement from its tally.
 pub fn classify(tally: &Tally) -> KanoResult {
-    let counts = tally.counts();
+    classify_sums(&tally.sums())
+}
+
+/// [`classify`] from a tally's [`TallySums`].
+pub fn classify_sums(sums: &TallySums) -> KanoResult {
+    let counts = sums.counts;
     let n = counts.total();
-    let dumouchel = tally.dumouchel(n);
+    let dumouchel = sums.dumouchel(n);
 
     let mode = if n == 0 { None } else { counts.top(None) };
     let Some(mode_category) = mode else {
@@ -923,6 +982,32 @@ mod tests {
         assert_some_close(r.dumouchel.functional, 4.0);
         assert_some_close(r.dumouchel.dysfunctional, 4.0);
         assert_some_close(r.dumouchel.importance, 4.0);
+    }
+
+    #[test]
+    fn sums_add_up_like_tallies_and_classify_alike() {
+        let mut first = Tally::default();
+        first.add(Like, Dislike, Some(5));
+        first.add(Like, Neutral, Some(4));
+        first.add(Dislike, Like, None);
+        let mut second = Tally::default();
+        second.add(MustBe, Dislike, Some(3));
+        second.add(Like, Like, None);
+        second.add(LiveWith, Neutral, Some(1));
+        let mut pooled = first;
+        pooled.merge(&second);
+        let mut sums = first.sums();
+        sums.merge(&second.sums());
+        assert_eq!(sums, pooled.sums());
+        // Functional: like 4 + 4 − 2 (dislike) + 2 (must-be) + 4 − 1 (live-with) = 11.
+        assert_eq!(sums.functional_score, 11);
+        // Dysfunctional: dislike 4, neutral 0, like −2, dislike 4, like −2, neutral 0 = 4.
+        assert_eq!(sums.dysfunctional_score, 4);
+        assert_eq!(sums.counts, pooled.counts());
+        assert_eq!((sums.importance_sum, sums.importance_n), (13, 4));
+        assert_eq!(classify_sums(&sums), classify(&pooled));
+        assert_eq!(cell_category(0, 4), Some(O));
+        assert_eq!(cell_category(5, 0), None);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::kano::{classify, CategoryCounts, KanoCategory, Tally};
+use super::kano::{classify, CategoryCounts, KanoCategory, KanoResult, Tally};
 use super::stats::{chi_square_independence, wilson};
 
 /// Default for the `kano_min_sample` setting.
@@ -221,9 +221,14 @@ pub fn transitions(from: &BTreeMap<i32, Tally>, to: &BTreeMap<i32, Tally>) -> Tr
 /// not all of the same category, and a chi-square test of independence on those segments ×
 /// {A, O, M, I} with p < 0.05. Some(p) when contested, None otherwise.
 pub fn contested(segments: &[Tally], min_sample: u64) -> Option<f64> {
-    let eligible: Vec<_> = segments
-        .iter()
-        .map(classify)
+    let results: Vec<KanoResult> = segments.iter().map(classify).collect();
+    contested_among(&results, min_sample)
+}
+
+/// [`contested`] over the segments' classifications, when they are at hand already.
+pub fn contested_among<'a>(segments: impl IntoIterator<Item = &'a KanoResult>, min_sample: u64) -> Option<f64> {
+    let eligible: Vec<&KanoResult> = segments
+        .into_iter()
         .filter(|r| {
             let n = aomi(&r.counts);
             n >= min_sample && n > 0
