@@ -8,9 +8,7 @@ use diesel::sql_types::{BigInt, Integer};
 
 use super::schema::{answer_counts, findings, kano_responses};
 use super::{DbConnection, Scope};
-use crate::domain::kano::{
-    cell_category, CategoryCounts, KanoCategory, Tally, TallySums, DYSFUNCTIONAL_SCORES, FUNCTIONAL_SCORES,
-};
+use crate::domain::kano::{CategoryCounts, Tally, TallySums};
 use crate::domain::terms::FindingCategory;
 
 #[derive(Clone, Debug, Insertable)]
@@ -150,8 +148,9 @@ macro_rules! counts_query {
 
 /// What classification needs of the answer grids of many segments at once, keyed by
 /// (segment, requirement): one query for a whole report instead of one per segment. Of one
-/// wave (`session_id`) or of every answer. The database sums each grid's cells per category
-/// and per DuMouchel score ([`sums_columns`]), so 10 numbers per grid cross over instead of 27.
+/// wave (`session_id`) or of every answer. The counts keep each grid's sums per category and
+/// per DuMouchel score beside its cells ([`SUMS_COLUMNS`]), so 10 numbers per grid are read
+/// instead of 27.
 pub fn sums_by_segment(
     conn: &mut DbConnection,
     segment_ids: &[i32],
@@ -162,10 +161,9 @@ pub fn sums_by_segment(
         requirement: None,
         sessions: session_id.map(|id| vec![id]),
     };
-    let columns = sums_columns();
     let rows: Vec<SumsRow> = match conn {
-        DbConnection::Sqlite(c) => counts_query!(diesel::sqlite::Sqlite, SumsRowSql, &columns, &filter).load(c)?,
-        DbConnection::Pg(c) => counts_query!(diesel::pg::Pg, SumsRowSql, &columns, &filter).load(c)?,
+        DbConnection::Sqlite(c) => counts_query!(diesel::sqlite::Sqlite, SumsRowSql, SUMS_COLUMNS, &filter).load(c)?,
+        DbConnection::Pg(c) => counts_query!(diesel::pg::Pg, SumsRowSql, SUMS_COLUMNS, &filter).load(c)?,
     };
     let mut map: BTreeMap<(i32, i32), TallySums> = BTreeMap::new();
     for ((segment_id, requirement_id), (a, o, m, i, r, q), (functional, dysfunctional, sum, n)) in rows {
@@ -199,45 +197,10 @@ type SumsRowSql = (
     (BigInt, BigInt, BigInt, BigInt),
 );
 
-/// The select list of a [`SumsRow`], written from the evaluation table and the DuMouchel
-/// scores of `domain::kano`, so that those rules stay in one place.
-fn sums_columns() -> String {
-    let cells = |keep: &dyn Fn(usize, usize) -> bool| -> String {
-        let picked: Vec<&str> = (0..25).filter(|k| keep(k / 5, k % 5)).map(|k| CELLS[k]).collect();
-        if picked.is_empty() {
-            "CAST(0 AS BIGINT)".to_owned()
-        } else {
-            format!("({})", picked.join(" + "))
-        }
-    };
-    let categories: Vec<String> = [
-        KanoCategory::A,
-        KanoCategory::O,
-        KanoCategory::M,
-        KanoCategory::I,
-        KanoCategory::R,
-        KanoCategory::Q,
-    ]
-    .into_iter()
-    .map(|c| cells(&|f, d| cell_category(f, d) == Some(c)))
-    .collect();
-    let score = |points: [i64; 5], functional: bool| -> String {
-        let terms: Vec<String> = (0..5)
-            .filter(|&k| points[k] != 0)
-            .map(|k| {
-                let line = cells(&|f, d| if functional { f == k } else { d == k });
-                format!("({}) * {line}", points[k])
-            })
-            .collect();
-        terms.join(" + ")
-    };
-    format!(
-        "segment_id, requirement_id, {}, {}, {}, importance_sum, importance_n",
-        categories.join(", "),
-        score(FUNCTIONAL_SCORES, true),
-        score(DYSFUNCTIONAL_SCORES, false)
-    )
-}
+/// The select list of a [`SumsRow`]: generated columns of `answer_counts` (migration
+/// `000024`), computed from the cells when they are written.
+const SUMS_COLUMNS: &str = "segment_id, requirement_id, pairs_a, pairs_o, pairs_m, pairs_i, pairs_r, pairs_q, \
+     functional_score, dysfunctional_score, importance_sum, importance_n";
 
 /// Answer grids per wave: keyed by (session, requirement), over the answers of the selected
 /// segments that belong to one of `session_ids` (a wave is a survey session).

@@ -127,9 +127,10 @@ impl Answer {
 
 /// DuMouchel scores, indexed like [`Answer::ALL`]. Asymmetric on purpose: liking a feature's
 /// presence (or disliking its absence) weighs more than tolerating the opposite. Whole numbers,
-/// so that score totals are exact integers ([`TallySums`]).
-pub const FUNCTIONAL_SCORES: [i64; 5] = [4, 2, 0, -1, -2];
-pub const DYSFUNCTIONAL_SCORES: [i64; 5] = [-2, -1, 0, 2, 4];
+/// so that score totals are exact integers ([`TallySums`]; `answer_counts` stores them too,
+/// migration `000024`).
+const FUNCTIONAL_SCORES: [i64; 5] = [4, 2, 0, -1, -2];
+const DYSFUNCTIONAL_SCORES: [i64; 5] = [-2, -1, 0, 2, 4];
 
 /// Kano category of one answer pair or of a requirement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -218,7 +219,9 @@ impl KanoCategory {
 }
 
 /// The Kano evaluation table: rows = functional answer, columns = dysfunctional answer,
-/// both in [`Answer::ALL`] order. A const table keeps [`evaluate`] branch-free.
+/// both in [`Answer::ALL`] order. A const table keeps [`evaluate`] branch-free. `answer_counts`
+/// stores each grid's pairs per category by this table (migration `000024`); tests/service.rs
+/// holds the two equal.
 const TABLE: [[KanoCategory; 5]; 5] = {
     use KanoCategory::{A, I, M, O, Q, R};
     [
@@ -230,12 +233,6 @@ const TABLE: [[KanoCategory; 5]; 5] = {
         [R, R, R, R, Q], // functional dislike
     ]
 };
-
-/// Category of the grid cell (functional row, dysfunctional column), both 0-based in
-/// [`Answer::ALL`] order; None outside the grid.
-pub fn cell_category(functional: usize, dysfunctional: usize) -> Option<KanoCategory> {
-    TABLE.get(functional)?.get(dysfunctional).copied()
-}
 
 /// Category of one functional/dysfunctional answer pair.
 #[inline]
@@ -330,8 +327,8 @@ impl Tally {
 
 /// What [`classify`] needs of a [`Tally`]: the answer pairs per category, the totals of their
 /// DuMouchel scores and the importance ratings. Additive like the tally: a database can hand
-/// these 10 numbers over instead of the 25 cells and 2 importance figures (the gap report reads
-/// one per (segment, requirement)).
+/// these 10 numbers over instead of the 25 cells and 2 importance figures (`answer_counts`
+/// stores them beside the cells; the gap report reads one per (segment, requirement)).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TallySums {
     pub counts: CategoryCounts,
@@ -1006,8 +1003,6 @@ mod tests {
         assert_eq!(sums.counts, pooled.counts());
         assert_eq!((sums.importance_sum, sums.importance_n), (13, 4));
         assert_eq!(classify_sums(&sums), classify(&pooled));
-        assert_eq!(cell_category(0, 4), Some(O));
-        assert_eq!(cell_category(5, 0), None);
     }
 
     #[test]

@@ -1,0 +1,9 @@
+ALTER TABLE answer_counts
+    DROP COLUMN pairs_a,
+    DROP COLUMN pairs_o,
+    DROP COLUMN pairs_m,
+    DROP COLUMN pairs_i,
+    DROP COLUMN pairs_r,
+    DROP COLUMN pairs_q,
+    DROP COLUMN functional_score,
+    DROP COLUMN dysfunctional_score;
