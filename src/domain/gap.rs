@@ -462,6 +462,7 @@ fn summarise(rows: &[GapRow], id_of: impl Fn(&GapRow) -> i32) -> Vec<GapSummary>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use KanoCategory::{A, I, M, O, Q, R};
 
     #[test]
     fn permute_puts_each_item_where_the_order_says() {
@@ -473,7 +474,6 @@ mod tests {
         permute(&mut none, Vec::new());
         assert!(none.is_empty());
     }
-    use KanoCategory::{A, I, M, O, Q, R};
 
     fn assert_close(actual: f64, expected: f64) {
         assert!((actual - expected).abs() < 1e-12, "{actual} != {expected}");
