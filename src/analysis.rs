@@ -156,7 +156,7 @@ fn contested_in(results: &BTreeMap<(i32, i32), KanoResult>, min_sample: u64) -> 
     }
     let mut out = BTreeMap::new();
     for (requirement, list) in by_requirement {
-        let Some(p_value) = kano_waves::contested_among(list.iter().map(|(_, r)| *r), min_sample) else {
+        let Some(p_value) = kano_waves::contested(list.iter().map(|(_, r)| *r), min_sample) else {
             continue;
         };
         let segments = list

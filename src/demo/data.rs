@@ -2083,6 +2083,7 @@ mod tests {
             .map(|p| tally_of(p, 2))
             .collect();
         assert_eq!(lms.len(), 2);
+        let lms: Vec<_> = lms.iter().map(crate::domain::kano::classify).collect();
         assert!(contested(&lms, DEFAULT_MIN_SAMPLE).is_some_and(|p| p < 0.05));
         // Fresh respondents: none answers twice in a wave, ids differ from the first wave's.
         for p in second_wave_profiles() {

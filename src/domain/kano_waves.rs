@@ -216,17 +216,11 @@ pub fn transitions(from: &BTreeMap<i32, Tally>, to: &BTreeMap<i32, Tally>) -> Tr
     out
 }
 
-/// Whether segments genuinely disagree on one requirement, given each segment's tally: at
-/// least two segments each with A + O + M + I ≥ `min_sample` (and at least one such answer),
-/// not all of the same category, and a chi-square test of independence on those segments ×
-/// {A, O, M, I} with p < 0.05. Some(p) when contested, None otherwise.
-pub fn contested(segments: &[Tally], min_sample: u64) -> Option<f64> {
-    let results: Vec<KanoResult> = segments.iter().map(classify).collect();
-    contested_among(&results, min_sample)
-}
-
-/// [`contested`] over the segments' classifications, when they are at hand already.
-pub fn contested_among<'a>(segments: impl IntoIterator<Item = &'a KanoResult>, min_sample: u64) -> Option<f64> {
+/// Whether segments genuinely disagree on one requirement, given each segment's
+/// classification: at least two segments each with A + O + M + I ≥ `min_sample` (and at least
+/// one such answer), not all of the same category, and a chi-square test of independence on
+/// those segments × {A, O, M, I} with p < 0.05. Some(p) when contested, None otherwise.
+pub fn contested<'a>(segments: impl IntoIterator<Item = &'a KanoResult>, min_sample: u64) -> Option<f64> {
     let eligible: Vec<&KanoResult> = segments
         .into_iter()
         .filter(|r| {
@@ -458,30 +452,48 @@ mod tests {
 
     // ---- contested -----------------------------------------------------------------------
 
+    /// [`contested`] over tallies, each classified first.
+    fn contested_tallies(tallies: &[Tally], min_sample: u64) -> Option<f64> {
+        let results: Vec<KanoResult> = tallies.iter().map(classify).collect();
+        contested(&results, min_sample)
+    }
+
     #[test]
     fn contested_hand_checked_2x2() {
         // Segment 1: A=30 M=10 (n 40; Fong 20 ≥ 1.65·√(40·40/80) = 7.379 → A);
         // segment 2: A=10 M=30 (→ M). χ² on [[30,10],[10,30]]: expected 20 each,
         // χ² = 4·100/20 = 20; df 1; p = erfc(√10) = 7.744e−6 → contested.
-        let p = contested(&[tally(30, 0, 10, 0, 0), tally(10, 0, 30, 0, 0)], 30);
+        let p = contested_tallies(&[tally(30, 0, 10, 0, 0), tally(10, 0, 30, 0, 0)], 30);
         close(p.unwrap_or(1.0), 7.744_216e-6, 1e-10);
         // The same with a minimum sample above 40: neither segment qualifies.
-        assert_eq!(contested(&[tally(30, 0, 10, 0, 0), tally(10, 0, 30, 0, 0)], 41), None);
+        assert_eq!(
+            contested_tallies(&[tally(30, 0, 10, 0, 0), tally(10, 0, 30, 0, 0)], 41),
+            None
+        );
     }
 
     #[test]
     fn contested_needs_two_large_segments() {
-        assert_eq!(contested(&[], 30), None);
-        assert_eq!(contested(&[tally(30, 0, 10, 0, 0)], 30), None);
+        assert_eq!(contested_tallies(&[], 30), None);
+        assert_eq!(contested_tallies(&[tally(30, 0, 10, 0, 0)], 30), None);
         // A segment with one answer is below the minimum sample: nothing to compare with.
-        assert_eq!(contested(&[tally(30, 0, 10, 0, 0), tally(0, 0, 1, 0, 0)], 30), None);
+        assert_eq!(
+            contested_tallies(&[tally(30, 0, 10, 0, 0), tally(0, 0, 1, 0, 0)], 30),
+            None
+        );
         // With a minimum of 1 it takes part, but one answer each (A vs M) is not significant:
         // χ² = 2, p = 0.1573.
-        assert_eq!(contested(&[tally(1, 0, 0, 0, 0), tally(0, 0, 1, 0, 0)], 1), None);
+        assert_eq!(
+            contested_tallies(&[tally(1, 0, 0, 0, 0), tally(0, 0, 1, 0, 0)], 1),
+            None
+        );
         // Reverse and questionable answers do not make a sample.
-        assert_eq!(contested(&[tally(30, 0, 10, 0, 0), tally(0, 0, 0, 0, 40)], 30), None);
+        assert_eq!(
+            contested_tallies(&[tally(30, 0, 10, 0, 0), tally(0, 0, 0, 0, 40)], 30),
+            None
+        );
         // Segments without answers never qualify, even with a minimum of 0.
-        assert_eq!(contested(&[Tally::default(), tally(30, 0, 10, 0, 0)], 0), None);
+        assert_eq!(contested_tallies(&[Tally::default(), tally(30, 0, 10, 0, 0)], 0), None);
     }
 
     #[test]
@@ -489,7 +501,10 @@ mod tests {
         // A=40 vs A=25 M=15: both A (Fong 10 ≥ 7.379 for the second). χ² on [[40,0],[25,15]]:
         // expected 32.5, 7.5 per row: χ² = 2·(7.5²/32.5 + 7.5²/7.5) = 18.46 → significant,
         // yet the segments agree on the category → not contested.
-        assert_eq!(contested(&[tally(40, 0, 0, 0, 0), tally(25, 0, 15, 0, 0)], 30), None);
+        assert_eq!(
+            contested_tallies(&[tally(40, 0, 0, 0, 0), tally(25, 0, 15, 0, 0)], 30),
+            None
+        );
         assert!(chi_square_independence(&[[40, 0], [25, 15]]).is_some_and(|t| t.significant));
     }
 
@@ -497,7 +512,7 @@ mod tests {
     fn contested_over_three_segments_ignores_small_ones() {
         // Two large segments disagree (as in the 2×2 case), a third with 5 answers is left
         // out, so p is the 2×2's.
-        let p = contested(
+        let p = contested_tallies(
             &[tally(30, 0, 10, 0, 0), tally(0, 5, 0, 0, 0), tally(10, 0, 30, 0, 0)],
             30,
         );
