@@ -343,8 +343,11 @@ fn service_levels(
     let mut tickets = Vec::new();
     for (m, period) in months.iter().enumerate() {
         store::insert_measurement(c, availability.id, &period.to_string(), uptime_figures[m])?;
-        // The share called back within five minutes grows from 45 % to 75 %.
-        let within = 45 + 5 * m as u64;
+        // The share called back within five minutes grows from 15 % to 39 %, as the October
+        // assessment says (38 %): improving, the median still far above the five minutes, so
+        // the call-back stays the demo's example gap whatever month the demo is loaded in (at
+        // 75 % the median met the target, and the gap came and went with the random draws).
+        let within = 15 + 4 * m as u64;
         let mut number = 0;
         for (segment_name, segment_id) in &segments {
             for _ in 0..10 {
