@@ -473,6 +473,26 @@ fn answer_counts_agree_with_the_answers_after_every_kind_of_write() {
         assert!(matches!(e, AppError::RowsInvalid { total: 1, .. }), "{e:?}");
         counts_agree(&ctx, "a refused CSV import").await;
 
+        // An import of more grids than one statement writes (the bulk paths of the counts).
+        let mut many = String::from("respondent,segment,requirement,functional,dysfunctional,importance\n");
+        for i in 0..70 {
+            let key = format!("BULK-{i:02}");
+            service::requirements::create(&ctx, &admin, requirement(&key))
+                .await
+                .unwrap();
+            for (who, segment) in [("m1", &one.name), ("m2", &two.name)] {
+                many.push_str(&format!(
+                    "{who},{segment},{key},{},dislike,{}\n",
+                    ["like", "expect", "neutral"][i % 3],
+                    i % 5 + 1
+                ));
+            }
+        }
+        service::responses::import_csv(&ctx, &admin, std::io::Cursor::new(many.into_bytes()), None)
+            .await
+            .unwrap();
+        counts_agree(&ctx, "a CSV import of 140 grids").await;
+
         // Removing what answers point at: refused while answers exist, allowed otherwise.
         assert!(service::requirements::delete(&ctx, &admin, fresh.id).await.is_err());
         assert!(service::sessions::delete(&ctx, &admin, wave.id).await.is_err());
@@ -564,4 +584,108 @@ fn a_read_snapshot_does_not_see_commits_made_during_it() {
     .expect("snapshot");
     assert_eq!(during, before, "the snapshot does not see the commit");
     assert_eq!(count(&mut reader), before + 1, "after it, the commit is seen");
+}
+
+/// On PostgreSQL an import looks for duplicates itself and then copies the answers; an answer
+/// another writer stores in between is still refused by the answers' key: the import fails as
+/// a conflict, nothing of it is stored, and answers and counts agree. (SQLite lets one writer
+/// in at a time, so there is no "in between" to test there.)
+#[test]
+fn an_answer_stored_while_an_import_reads_fails_the_import_as_a_conflict() {
+    use diesel::{Connection, RunQueryDsl};
+    use kanogap::db::responses::{insert_counted, NewResponse};
+    use kanogap::db::DbConnection;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (url, pg) = database::fresh_database(dir.path(), "kanogap_service");
+    if pg.is_none() {
+        return;
+    }
+    let db = Db::connect(&url, 2).expect("database");
+    kanogap::demo::load(&db).expect("demo data");
+    let ctx = std::sync::Arc::new(Context::new(db).expect("context"));
+    let admin = Caller::system("test");
+    let segment = run(service::segments::list(
+        &ctx,
+        &admin,
+        kanogap::db::Page { limit: 1, offset: 0 },
+    ))
+    .unwrap()
+    .items
+    .remove(0);
+    let requirement = run(service::requirements::create(
+        &ctx,
+        &admin,
+        CreateRequirement {
+            key: "RACE-1".into(),
+            title: "t".into(),
+            description: None,
+            service_area_id: 1,
+            metric: None,
+            unit: None,
+            direction: None,
+            target: None,
+        },
+    ))
+    .unwrap();
+    let file = format!(
+        "respondent,segment,requirement,functional,dysfunctional\nracer,{},RACE-1,like,dislike\n",
+        segment.name
+    );
+
+    // Another writer stores the same answer and holds its transaction open until the import
+    // waits on the answer's key (its duplicate check did not see the uncommitted answer).
+    let mut other = DbConnection::establish(&url).expect("a second connection");
+    let mut watcher = diesel::PgConnection::establish(&url).expect("a third connection");
+    let import = other
+        .transaction::<_, diesel::result::Error, _>(|c| {
+            let answer = NewResponse {
+                requirement_id: requirement.id,
+                segment_id: segment.id,
+                session_id: None,
+                respondent: "racer".into(),
+                functional: 1,
+                dysfunctional: 5,
+                importance: None,
+            };
+            insert_counted(c, &[answer])?;
+            let ctx = ctx.clone();
+            let import = std::thread::spawn(move || {
+                run(service::responses::import_csv(
+                    &ctx,
+                    &Caller::system("test"),
+                    std::io::Cursor::new(file.into_bytes()),
+                    None,
+                ))
+            });
+            #[derive(diesel::QueryableByName)]
+            struct Waiting {
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                n: i64,
+            }
+            let waiting = (0..200).any(|_| {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                diesel::sql_query(
+                    "SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() \
+                     AND wait_event_type = 'Lock' AND query LIKE 'COPY%'",
+                )
+                .get_result::<Waiting>(&mut watcher)
+                .is_ok_and(|w| w.n > 0)
+            });
+            assert!(waiting, "the import never waited on the other writer's answer");
+            Ok(import)
+        })
+        .expect("the other writer commits");
+    let e = import.join().expect("the import's thread").unwrap_err();
+    assert!(
+        matches!(&e, AppError::Conflict { message, .. } if message.contains("import the file again")),
+        "{e:?}"
+    );
+    run(counts_agree(&ctx, "an import that lost a race"));
+    let stored: i64 = run(ctx.db.run(|c| {
+        use diesel::{ExpressionMethods, QueryDsl};
+        use kanogap::db::schema::kano_responses::dsl::*;
+        Ok(kano_responses.filter(respondent.eq("racer")).count().get_result(c)?)
+    }))
+    .unwrap();
+    assert_eq!(stored, 1, "the racer's answer is stored once");
 }

@@ -1,6 +1,6 @@
 //! Kano questionnaire answers: bulk inserts and the counts the Kano engine works from.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use diesel::dsl::{count_star, sum};
 use diesel::prelude::*;
@@ -11,8 +11,11 @@ use super::{DbConnection, Scope};
 use crate::domain::kano::{CategoryCounts, Tally, TallySums};
 use crate::domain::terms::FindingCategory;
 
+// `None` is NULL, not DEFAULT (the same for these columns): the statement's text never
+// changes, and `COPY` takes the rows.
 #[derive(Clone, Debug, Insertable)]
 #[diesel(table_name = kano_responses)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewResponse {
     pub requirement_id: i32,
     pub segment_id: i32,
@@ -21,6 +24,13 @@ pub struct NewResponse {
     pub functional: i32,
     pub dysfunctional: i32,
     pub importance: Option<i32>,
+}
+
+impl NewResponse {
+    /// The answer's unique key, in the order of the index on it.
+    pub fn key(&self) -> (&str, i32, i32) {
+        (&self.respondent, self.segment_id, self.requirement_id)
+    }
 }
 
 /// Inserts many rows in one statement. The shared connection type has no multi-row insert,
@@ -49,15 +59,18 @@ pub fn insert_one_sqlite(conn: &mut diesel::SqliteConnection, row: &NewResponse)
         .execute(conn)
 }
 
-/// Respondents who already answered `requirement_id` for one of `segment_ids`.
+/// Which of `respondents` already answered `requirement_id` for one of `segment_ids` (looked
+/// up by respondent, as the answers' unique key leads with it).
 pub fn existing_respondents(
     conn: &mut DbConnection,
     requirement_id: i32,
     segment_ids: &[i32],
+    respondents: &[String],
 ) -> QueryResult<HashSet<(i32, String)>> {
     let rows: Vec<(i32, String)> = kano_responses::table
+        .filter(kano_responses::respondent.eq_any(respondents))
+        .filter(kano_responses::segment_id.eq_any(segment_ids))
         .filter(kano_responses::requirement_id.eq(requirement_id))
-        .filter(kano_responses::segment_id.eq_any(segment_ids.to_vec()))
         .select((kano_responses::segment_id, kano_responses::respondent))
         .load(conn)?;
     Ok(rows.into_iter().collect())
@@ -355,7 +368,9 @@ pub fn grids(conn: &mut DbConnection, filter: &CountFilter) -> QueryResult<Vec<G
 /// transaction that writes the answers.
 #[derive(Debug, Default)]
 pub struct CountDeltas {
-    grids: BTreeMap<(i32, i32, i32), Tally>,
+    // Hashed, not ordered: an import adds a million answers to a hundred thousand grids, and
+    // the writers sort them once ([`CountDeltas::sorted`]).
+    grids: HashMap<(i32, i32, i32), Tally>,
 }
 
 impl CountDeltas {
@@ -377,24 +392,44 @@ impl CountDeltas {
     pub fn is_empty(&self) -> bool {
         self.grids.is_empty()
     }
+
+    /// The grids in key order, so that two concurrent writers on PostgreSQL lock rows in the
+    /// same order.
+    fn sorted(&self) -> Vec<(&(i32, i32, i32), &Tally)> {
+        let mut entries: Vec<_> = self.grids.iter().collect();
+        entries.sort_unstable_by_key(|(key, _)| **key);
+        entries
+    }
 }
 
-/// Rows per upsert statement.
-const COUNT_CHUNK: usize = 200;
+/// Grids per upsert statement.
+const GRIDS_PER_UPSERT: usize = 200;
 
-/// Adds `deltas` to the stored counts (creating grids as needed), in key order so that two
-/// concurrent writers on PostgreSQL lock rows in the same order.
-pub fn apply_counts(conn: &mut DbConnection, deltas: &CountDeltas) -> QueryResult<()> {
-    use std::fmt::Write;
-    let columns = CELLS.join(", ");
-    let updates = CELLS
+/// `SET` of an upsert into `answer_counts` that adds the new row's counts to the stored ones.
+fn add_to_stored() -> String {
+    CELLS
         .iter()
         .chain(&["importance_sum", "importance_n"])
         .map(|c| format!("{c} = answer_counts.{c} + excluded.{c}"))
         .collect::<Vec<_>>()
-        .join(", ");
-    let entries: Vec<_> = deltas.grids.iter().collect();
-    for chunk in entries.chunks(COUNT_CHUNK) {
+        .join(", ")
+}
+
+fn wide(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Adds `deltas` to the stored counts (creating grids as needed), in key order so that two
+/// concurrent writers on PostgreSQL lock rows in the same order. The values are written into
+/// the statements as literals (numbers only): measured on an import's hundred thousand grids,
+/// this beat binding them (diesel prepares an `sql_query` afresh each time, and SQLite
+/// searched its numbered parameters by name) and one JSON array per statement unpacked by
+/// the database.
+pub fn apply_counts(conn: &mut DbConnection, deltas: &CountDeltas) -> QueryResult<()> {
+    use std::fmt::Write;
+    let columns = CELLS.join(", ");
+    let updates = add_to_stored();
+    for chunk in deltas.sorted().chunks(GRIDS_PER_UPSERT) {
         let mut sql = format!(
             "INSERT INTO answer_counts (segment_id, requirement_id, session_id, {columns}, importance_sum, \
              importance_n) VALUES "
@@ -405,9 +440,9 @@ pub fn apply_counts(conn: &mut DbConnection, deltas: &CountDeltas) -> QueryResul
             }
             let _ = write!(sql, "({segment},{requirement},{session}");
             for n in tally.cells.iter().flatten() {
-                let _ = write!(sql, ",{n}");
+                let _ = write!(sql, ",{}", wide(*n));
             }
-            let _ = write!(sql, ",{},{})", tally.importance_sum, tally.importance_n);
+            let _ = write!(sql, ",{},{})", wide(tally.importance_sum), wide(tally.importance_n));
         }
         let _ = write!(
             sql,
@@ -415,6 +450,75 @@ pub fn apply_counts(conn: &mut DbConnection, deltas: &CountDeltas) -> QueryResul
         );
         diesel::sql_query(sql).execute(conn)?;
     }
+    Ok(())
+}
+
+diesel::table! {
+    /// Grid deltas on their way into `answer_counts` (PostgreSQL, [`apply_counts_copied`]): a
+    /// temporary table, dropped at commit. The 25 cells travel as one array, functional-major.
+    count_deltas (segment_id, requirement_id, session_id) {
+        segment_id -> Integer,
+        requirement_id -> Integer,
+        session_id -> Integer,
+        cells -> Array<BigInt>,
+        importance_sum -> BigInt,
+        importance_n -> BigInt,
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = count_deltas)]
+#[diesel(treat_none_as_default_value = false)]
+struct CopiedDelta {
+    segment_id: i32,
+    requirement_id: i32,
+    session_id: i32,
+    cells: Vec<i64>,
+    importance_sum: i64,
+    importance_n: i64,
+}
+
+/// [`apply_counts`] for many grids on PostgreSQL (an import's hundred thousand): copies the
+/// deltas into a temporary table and adds them with one upsert, instead of parsing and
+/// planning hundreds of statements with thousands of literals each.
+pub fn apply_counts_copied(conn: &mut diesel::PgConnection, deltas: &CountDeltas) -> QueryResult<()> {
+    use diesel::connection::SimpleConnection;
+    if deltas.grids.is_empty() {
+        return Ok(());
+    }
+    conn.batch_execute(
+        "DROP TABLE IF EXISTS count_deltas; CREATE TEMPORARY TABLE count_deltas (segment_id INTEGER NOT NULL, \
+         requirement_id INTEGER NOT NULL, session_id INTEGER NOT NULL, cells BIGINT[] NOT NULL, \
+         importance_sum BIGINT NOT NULL, importance_n BIGINT NOT NULL) ON COMMIT DROP",
+    )?;
+    let rows: Vec<CopiedDelta> = deltas
+        .grids
+        .iter()
+        .map(|(&(segment_id, requirement_id, session_id), tally)| CopiedDelta {
+            segment_id,
+            requirement_id,
+            session_id,
+            cells: tally.cells.iter().flatten().map(|&n| wide(n)).collect(),
+            importance_sum: wide(tally.importance_sum),
+            importance_n: wide(tally.importance_n),
+        })
+        .collect();
+    diesel::copy_from(count_deltas::table)
+        .from_insertable(&rows)
+        .execute(conn)?;
+    let cells = (1..=CELLS.len())
+        .map(|i| format!("cells[{i}]"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    diesel::sql_query(format!(
+        "INSERT INTO answer_counts (segment_id, requirement_id, session_id, {}, importance_sum, importance_n) \
+         SELECT segment_id, requirement_id, session_id, {cells}, importance_sum, importance_n FROM count_deltas \
+         ORDER BY segment_id, requirement_id, session_id \
+         ON CONFLICT (segment_id, requirement_id, session_id) DO UPDATE SET {}",
+        CELLS.join(", "),
+        add_to_stored()
+    ))
+    .execute(conn)?;
     Ok(())
 }
 
@@ -434,23 +538,6 @@ pub fn count_select(source: &str) -> String {
          GROUP BY segment_id, requirement_id, COALESCE(session_id, {NO_SESSION}) \
          ORDER BY segment_id, requirement_id, COALESCE(session_id, {NO_SESSION})"
     )
-}
-
-/// Adds the answers in `source` (a staging table) to the counts, set-based.
-pub fn add_counts_from(conn: &mut DbConnection, source: &str) -> QueryResult<usize> {
-    let columns = CELLS.join(", ");
-    let updates = CELLS
-        .iter()
-        .chain(&["importance_sum", "importance_n"])
-        .map(|c| format!("{c} = answer_counts.{c} + excluded.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    diesel::sql_query(format!(
-        "INSERT INTO answer_counts (segment_id, requirement_id, session_id, {columns}, importance_sum, \
-         importance_n) {} ON CONFLICT (segment_id, requirement_id, session_id) DO UPDATE SET {updates}",
-        count_select(source)
-    ))
-    .execute(conn)
 }
 
 /// Rebuilds every count from the answers; returns how many grids there are.

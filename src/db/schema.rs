@@ -132,8 +132,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    kano_responses (id) {
-        id -> Integer,
+    kano_responses (respondent, segment_id, requirement_id) {
         requirement_id -> Integer,
         segment_id -> Integer,
         session_id -> Nullable<Integer>,

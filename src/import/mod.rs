@@ -15,18 +15,20 @@ use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Serialize;
 
-use crate::db::responses::{add_counts_from, apply_counts, insert_one_sqlite, CountDeltas, NewResponse};
-use crate::db::schema::{requirements, segments, session_segments, sessions};
+use crate::db::responses::{apply_counts, apply_counts_copied, insert_one_sqlite, CountDeltas, NewResponse};
+use crate::db::schema::{kano_responses, requirements, segments, session_segments, sessions};
 use crate::db::DbConnection;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use layout::{Format, Layout, RowError};
 
 pub const MAX_REPORTED: usize = 100;
-/// Rows per `COPY` into the staging table on PostgreSQL (about 8 MB).
+/// Rows per `COPY` into `kano_responses` on PostgreSQL (about 8 MB).
 const BATCH: usize = 50_000;
 /// Rows gathered and sorted before they are written on SQLite (about 8 MB). See
 /// [`Batch::flush_sorted`].
 const SQLITE_CHUNK: usize = 50_000;
+/// Rows per INSERT on SQLite (7 values each, well within SQLite's 32 766 parameters).
+const SQLITE_ROWS_PER_INSERT: usize = 64;
 /// SQLite's page cache for the import's connection, in KiB (the default is 2 000): the
 /// table's indexes are written all over, and with a small cache the same pages are spilled to
 /// the WAL and read back many times. Set back to what it was once the import is done.
@@ -85,11 +87,10 @@ struct Batch {
     rows: Vec<NewResponse>,
     origins: Vec<Origin>,
     imported: u64,
-    /// What the stored rows add to the answer counts, applied once every row is in (SQLite;
-    /// PostgreSQL counts its staging table instead).
+    /// What the stored rows add to the answer counts, applied once every row is in.
     counts: CountDeltas,
-    /// Rows copied into the staging table so far (PostgreSQL).
-    staged: i64,
+    /// PostgreSQL: the answer keys taken so far.
+    taken: TakenKeys,
 }
 
 fn duplicate(row: &NewResponse, origin: &Origin) -> RowError {
@@ -117,177 +118,148 @@ impl Batch {
         }
         match conn {
             DbConnection::Sqlite(c) => self.flush_sorted(c, problems)?,
-            DbConnection::Pg(c) => self.flush_copy(c)?,
+            DbConnection::Pg(c) => self.flush_copy(c, problems)?,
         }
         self.rows.clear();
         self.origins.clear();
         Ok(())
     }
 
-    /// SQLite: writes the chunk in the order of the unique index (requirement, segment,
-    /// respondent), one row per statement. A survey export comes respondent by respondent,
-    /// which is random order for both indexes on the table; once they outgrow the page cache,
-    /// random inserts read and spill pages for nearly every row. Sorted, a chunk walks each
-    /// index once, in order. One row per statement because SQLite undoes just the statement a
-    /// duplicate refuses (the transaction goes on), so the culprit is named without a
-    /// savepoint: savepoints and multi-row statements keep a sub-journal copy of every page
-    /// they touch, which measured slower than one statement that diesel prepares once.
+    /// SQLite: writes the chunk in the order of the answers' key (respondent, segment,
+    /// requirement), [`SQLITE_ROWS_PER_INSERT`] rows per statement. A survey export mostly
+    /// comes respondent by respondent, which is nearly that order already; sorted, a chunk of
+    /// a file in any other order walks the key once, in order, instead of landing all over it.
+    /// A statement a duplicate refuses is undone alone (SQLite keeps the transaction going), and
+    /// its rows are written again one by one, so the culprit is named; a statement of a fixed
+    /// number of rows is prepared once (diesel caches it), and each row costs a fraction of a
+    /// statement of its own.
     fn flush_sorted(&mut self, c: &mut diesel::SqliteConnection, problems: &mut Problems) -> Result<(), AppError> {
         let mut pending: Vec<(NewResponse, Origin)> = self.rows.drain(..).zip(self.origins.drain(..)).collect();
         // Stable on the file's order: of two equal answers the first is stored, the second blamed.
-        pending.sort_by(|(x, _), (y, _)| {
-            (x.requirement_id, x.segment_id, &x.respondent).cmp(&(y.requirement_id, y.segment_id, &y.respondent))
-        });
-        for (row, origin) in &pending {
-            match insert_one_sqlite(c, row) {
-                Ok(n) => {
+        pending.sort_by(|(x, _), (y, _)| x.key().cmp(&y.key()));
+        let (rows, origins): (Vec<NewResponse>, Vec<Origin>) = pending.into_iter().unzip();
+        let mut start = 0;
+        while start < rows.len() {
+            let end = (start + SQLITE_ROWS_PER_INSERT).min(rows.len());
+            let group = &rows[start..end];
+            let stored = match <&[NewResponse; SQLITE_ROWS_PER_INSERT]>::try_from(group) {
+                Ok(full) => match diesel::insert_into(kano_responses::table).values(full).execute(c) {
+                    Ok(n) => Some(n),
+                    Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => None,
+                    Err(e) => return Err(e.into()),
+                },
+                Err(_) => None,
+            };
+            match stored {
+                Some(n) => {
                     self.imported += n as u64;
-                    self.counts.add(row);
+                    group.iter().for_each(|row| self.counts.add(row));
                 }
-                Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
-                    problems.push(duplicate(row, origin))
+                None => {
+                    for (row, origin) in group.iter().zip(&origins[start..end]) {
+                        match insert_one_sqlite(c, row) {
+                            Ok(n) => {
+                                self.imported += n as u64;
+                                self.counts.add(row);
+                            }
+                            Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
+                                problems.push(duplicate(row, origin))
+                            }
+                            Err(e) => return Err(e.into()),
+                        }
+                    }
                 }
-                Err(e) => return Err(e.into()),
             }
+            start = end;
         }
         Ok(())
     }
 
-    /// PostgreSQL: copies the chunk into the import's staging table (`COPY ... FROM STDIN`,
-    /// binary), each answer with its place in the file; [`Batch::finish_pg`] moves them into
-    /// `kano_responses` set-based once the whole file is in.
-    fn flush_copy(&mut self, c: &mut diesel::PgConnection) -> Result<(), AppError> {
-        let staged: Vec<Staged> = self
-            .rows
-            .drain(..)
-            .zip(self.origins.drain(..))
-            .map(|(r, o)| {
-                self.staged += 1;
-                Staged {
-                    seq: self.staged,
-                    row_no: o.row as i64,
-                    col: o.column,
-                    requirement_id: r.requirement_id,
-                    segment_id: r.segment_id,
-                    session_id: r.session_id,
-                    respondent: r.respondent,
-                    functional: r.functional,
-                    dysfunctional: r.dysfunctional,
-                    importance: r.importance,
-                }
-            })
-            .collect();
-        diesel::copy_from(import_staging::table)
-            .from_insertable(&staged)
-            .execute(c)?;
-        Ok(())
-    }
-
-    /// PostgreSQL, once every row is staged: inserts them all in one statement under a
-    /// savepoint and adds them to the counts. When the file has row errors already, or a duplicate refuses the insert (a
-    /// respondent answering twice within the file or again after an earlier import), the
-    /// duplicates are found in one query over the staging table and named by row and column,
-    /// the later of two equal answers blamed, as row-by-row inserts would.
-    fn finish_pg(&mut self, conn: &mut DbConnection, problems: &mut Problems) -> Result<(), AppError> {
-        if self.staged == 0 {
+    /// PostgreSQL: names the chunk's duplicates (against the answers stored before, and the
+    /// file's earlier rows: [`TakenKeys`]), then copies the rest straight into
+    /// `kano_responses` (`COPY ... FROM STDIN`, binary) in the order of its unique key. Once the
+    /// file has a row error nothing more is copied (the transaction will be rolled back), but
+    /// every row is still checked, so the errors are the same either way. The unique index
+    /// stays the last word: an answer a concurrent import stored after the check is refused
+    /// by it, and the import fails as a conflict.
+    fn flush_copy(&mut self, c: &mut diesel::PgConnection, problems: &mut Problems) -> Result<(), AppError> {
+        self.taken.look_up(c, &self.rows)?;
+        let mut kept = Vec::with_capacity(self.rows.len());
+        for (row, origin) in self.rows.drain(..).zip(self.origins.drain(..)) {
+            if self.taken.take(&row) {
+                kept.push(row);
+            } else {
+                problems.push(duplicate(&row, &origin));
+            }
+        }
+        if problems.total > 0 {
             return Ok(());
         }
-        if problems.total == 0 {
-            let inserted = conn.transaction(|c| {
-                let n = diesel::sql_query(
-                    "INSERT INTO kano_responses (requirement_id, segment_id, session_id, respondent, functional, \
-                     dysfunctional, importance) SELECT requirement_id, segment_id, session_id, respondent, \
-                     functional, dysfunctional, importance FROM import_staging",
-                )
-                .execute(c)?;
-                // Every staged row is now stored: count them set-based (one GROUP BY), which took a
-                // third of the time of upserting the grids counted in memory 200 at a time.
-                add_counts_from(c, "import_staging")?;
-                Ok(n)
-            });
-            match inserted {
-                Ok(n) => {
-                    self.imported += n as u64;
-                    return Ok(());
-                }
-                Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-        let duplicates: Vec<StagedDuplicate> = diesel::sql_query(format!(
-            "SELECT row_no, col, respondent, COUNT(*) OVER () AS total FROM ( \
-               SELECT s.*, ROW_NUMBER() OVER (PARTITION BY requirement_id, segment_id, respondent ORDER BY seq) AS nth \
-               FROM import_staging s) x \
-             WHERE nth > 1 OR EXISTS (SELECT 1 FROM kano_responses k WHERE k.requirement_id = x.requirement_id \
-               AND k.segment_id = x.segment_id AND k.respondent = x.respondent) \
-             ORDER BY seq LIMIT {MAX_REPORTED}"
-        ))
-        .load(conn)?;
-        let total = duplicates.first().map_or(0, |d| d.total.max(0) as u64);
-        let listed = duplicates.len() as u64;
-        for d in duplicates {
-            problems.push(RowError::new(
-                d.row_no.max(0) as u64,
-                Some(&d.col),
-                format!(
-                    "respondent {:?} has already answered this requirement for this segment",
-                    d.respondent
+        kept.sort_unstable_by(|x, y| x.key().cmp(&y.key()));
+        let copied = diesel::copy_from(kano_responses::table)
+            .from_insertable(&kept)
+            .execute(c)
+            .map_err(|e| match e {
+                DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => AppError::conflict(
+                    ErrorCode::Duplicate,
+                    "another write stored some of these answers while the file was read; nothing was \
+                     imported: import the file again to see which rows repeat stored answers",
                 ),
-            ));
-        }
-        problems.total += total.saturating_sub(listed);
+                e => e.into(),
+            })?;
+        self.imported += copied as u64;
+        kept.iter().for_each(|row| self.counts.add(row));
         Ok(())
     }
 }
 
-diesel::table! {
-    /// The PostgreSQL import's staging table: a temporary table, dropped at commit.
-    import_staging (seq) {
-        seq -> BigInt,
-        row_no -> BigInt,
-        col -> Text,
-        requirement_id -> Integer,
-        segment_id -> Integer,
-        session_id -> Nullable<Integer>,
-        respondent -> Text,
-        functional -> Integer,
-        dysfunctional -> Integer,
-        importance -> Nullable<Integer>,
+/// Which answer keys (respondent, segment, requirement) are taken, by answers stored before
+/// the import or by the file's earlier rows (the PostgreSQL import, which copies rows
+/// without letting the database refuse them one by one). A respondent's stored answers are
+/// read once, when the file first names them; respondents are numbered to keep the set small
+/// (12 bytes a key: a million answers take about 30 MB).
+#[derive(Default)]
+struct TakenKeys {
+    respondents: HashMap<String, u32>,
+    taken: HashSet<(u32, i32, i32)>,
+}
+
+impl TakenKeys {
+    /// Reads the stored answers of the respondents in `rows` not met before.
+    fn look_up(&mut self, c: &mut diesel::PgConnection, rows: &[NewResponse]) -> Result<(), AppError> {
+        let mut new = Vec::new();
+        for row in rows {
+            if !self.respondents.contains_key(&row.respondent) {
+                self.respondents
+                    .insert(row.respondent.clone(), self.respondents.len() as u32);
+                new.push(row.respondent.as_str());
+            }
+        }
+        if new.is_empty() {
+            return Ok(());
+        }
+        let stored: Vec<(String, i32, i32)> = kano_responses::table
+            .filter(kano_responses::respondent.eq_any(&new))
+            .select((
+                kano_responses::respondent,
+                kano_responses::segment_id,
+                kano_responses::requirement_id,
+            ))
+            .load(c)?;
+        for (respondent, segment, requirement) in stored {
+            if let Some(&id) = self.respondents.get(&respondent) {
+                self.taken.insert((id, segment, requirement));
+            }
+        }
+        Ok(())
     }
-}
 
-const CREATE_STAGING: &str = "DROP TABLE IF EXISTS import_staging; \
-    CREATE TEMPORARY TABLE import_staging (seq BIGINT NOT NULL, row_no BIGINT NOT NULL, col TEXT NOT NULL, \
-    requirement_id INTEGER NOT NULL, segment_id INTEGER NOT NULL, session_id INTEGER, respondent TEXT NOT NULL, \
-    functional INTEGER NOT NULL, dysfunctional INTEGER NOT NULL, importance INTEGER) ON COMMIT DROP";
-
-/// One answer in the staging table, with where in the file it came from.
-#[derive(Insertable)]
-#[diesel(table_name = import_staging)]
-#[diesel(treat_none_as_default_value = false)]
-struct Staged {
-    seq: i64,
-    row_no: i64,
-    col: String,
-    requirement_id: i32,
-    segment_id: i32,
-    session_id: Option<i32>,
-    respondent: String,
-    functional: i32,
-    dysfunctional: i32,
-    importance: Option<i32>,
-}
-
-#[derive(QueryableByName)]
-struct StagedDuplicate {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    row_no: i64,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    col: String,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    respondent: String,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    total: i64,
+    /// Takes the row's key; false when it was taken already. The respondent must have been
+    /// looked up.
+    fn take(&mut self, row: &NewResponse) -> bool {
+        let id = self.respondents[&row.respondent];
+        self.taken.insert((id, row.segment_id, row.requirement_id))
+    }
 }
 
 /// Comma, semicolon (European spreadsheet exports) or tab, judged from the header line.
@@ -443,11 +415,8 @@ fn read_and_store<R: Read>(
         origins: Vec::with_capacity(capacity),
         imported: 0,
         counts: CountDeltas::default(),
-        staged: 0,
+        taken: TakenKeys::default(),
     };
-    if let DbConnection::Pg(c) = conn {
-        c.batch_execute(CREATE_STAGING)?;
-    }
     let mut row: u64 = 1;
     while reader.read_byte_record(&mut record).map_err(csv_error)? {
         row += 1;
@@ -524,9 +493,11 @@ fn read_and_store<R: Read>(
         }
     }
     batch.flush(conn, &mut problems)?;
-    batch.finish_pg(conn, &mut problems)?;
     if problems.total == 0 {
-        apply_counts(conn, &batch.counts)?;
+        match conn {
+            DbConnection::Sqlite(_) => apply_counts(conn, &batch.counts)?,
+            DbConnection::Pg(c) => apply_counts_copied(c, &batch.counts)?,
+        }
     }
     problems.into_result(ImportSummary {
         imported: batch.imported,

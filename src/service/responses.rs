@@ -134,7 +134,13 @@ pub async fn record_answers(
                 .into_iter()
                 .collect();
             let missing: HashSet<i32> = segments::missing(c, &segment_ids)?.into_iter().collect();
-            let mut seen = responses::existing_respondents(c, requirement_id, &segment_ids)?;
+            let respondents: Vec<String> = items
+                .iter()
+                .map(|i| i.respondent.trim().to_owned())
+                .collect::<HashSet<_>>()
+                .into_iter()
+                .collect();
+            let mut seen = responses::existing_respondents(c, requirement_id, &segment_ids, &respondents)?;
             let mut session_ok: std::collections::HashMap<(i32, i32), bool> = Default::default();
             let mut rows = Vec::with_capacity(items.len());
             for (i, item) in items.into_iter().enumerate() {

@@ -549,3 +549,58 @@ async fn stakeholders_see_only_their_segments_results() {
     .await;
     assert_eq!(status, 403);
 }
+
+#[actix_web::test]
+async fn csv_duplicates_are_named_against_stored_answers_and_earlier_rows() {
+    let app = spawn_app().await;
+    app.segment("Finance").await;
+    app.segment("Sales").await;
+    app.requirement("HD-CALLBACK").await;
+    app.requirement("TR-VIDEO").await;
+    let header = "respondent,segment,requirement,functional,dysfunctional,importance\n";
+    let first = format!("{header}a,Finance,HD-CALLBACK,like,dislike,3\nb,Finance,HD-CALLBACK,like,dislike,\n");
+    let (status, body) = csv(&app, &app.admin, "", first.as_bytes()).await;
+    assert_eq!(status, 201, "{body}");
+    // Enough answers that the import writes many rows per statement (and, on PostgreSQL,
+    // checks them before copying): 200 new respondents.
+    let filler: String = (0..200)
+        .map(|i| format!("f{i:03},Sales,TR-VIDEO,like,dislike,\n"))
+        .collect();
+    // Row 3 repeats a stored answer, the last row repeats row 2; the same respondent for
+    // another requirement or segment is no duplicate.
+    let second = format!(
+        "{header}c,Finance,HD-CALLBACK,like,dislike,3\na,Finance,HD-CALLBACK,neutral,dislike,2\n{filler}\
+         a,Finance,TR-VIDEO,like,dislike,1\na,Sales,HD-CALLBACK,like,neutral,\nc,finance,hd-callback,like,like,\n"
+    );
+    let (status, err) = csv(&app, &app.admin, "", second.as_bytes()).await;
+    assert_eq!((status, code(&err)), (422, "invalid_rows"), "{err}");
+    let named: Vec<(u64, &str)> = err["error"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["row"].as_u64().unwrap(), r["column"].as_str().unwrap()))
+        .collect();
+    assert_eq!(named, [(3, "requirement"), (206, "requirement")], "{err}");
+    assert_eq!(answers_stored(&app).await, 2, "nothing of the refused file stored");
+    // Without the duplicates the same answers go in, and are counted.
+    let fixed = format!(
+        "{header}c,Finance,HD-CALLBACK,like,dislike,3\n{filler}a,Finance,TR-VIDEO,like,dislike,1\na,Sales,HD-CALLBACK,like,neutral,\n"
+    );
+    let (status, body) = csv(&app, &app.admin, "", fixed.as_bytes()).await;
+    assert_eq!((status, body["imported"].as_u64()), (201, Some(203)), "{body}");
+    assert_eq!(answers_stored(&app).await, 205);
+    // A duplicate among many new answers is named too.
+    let again = format!(
+        "{header}{}f150,Sales,TR-VIDEO,like,like,\n",
+        (0..100)
+            .map(|i| format!("g{i:03},Sales,TR-VIDEO,like,dislike,\n"))
+            .collect::<String>()
+    );
+    let (status, err) = csv(&app, &app.admin, "", again.as_bytes()).await;
+    assert_eq!(
+        (status, err["error"]["rows"][0]["row"].as_u64()),
+        (422, Some(102)),
+        "{err}"
+    );
+    assert_eq!(answers_stored(&app).await, 205);
+}
