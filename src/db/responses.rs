@@ -403,7 +403,7 @@ impl CountDeltas {
 }
 
 /// Grids per upsert statement.
-const GRIDS_PER_UPSERT: usize = 200;
+const GRIDS_PER_UPSERT: usize = 64;
 
 /// `SET` of an upsert into `answer_counts` that adds the new row's counts to the stored ones.
 fn add_to_stored() -> String {
@@ -419,36 +419,93 @@ fn wide(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-/// Adds `deltas` to the stored counts (creating grids as needed), in key order so that two
-/// concurrent writers on PostgreSQL lock rows in the same order. The values are written into
-/// the statements as literals (numbers only): measured on an import's hundred thousand grids,
-/// this beat binding them (diesel prepares an `sql_query` afresh each time, and SQLite
-/// searched its numbered parameters by name) and one JSON array per statement unpacked by
-/// the database.
-pub fn apply_counts(conn: &mut DbConnection, deltas: &CountDeltas) -> QueryResult<()> {
-    use std::fmt::Write;
-    let columns = CELLS.join(", ");
-    let updates = add_to_stored();
-    for chunk in deltas.sorted().chunks(GRIDS_PER_UPSERT) {
-        let mut sql = format!(
-            "INSERT INTO answer_counts (segment_id, requirement_id, session_id, {columns}, importance_sum, \
-             importance_n) VALUES "
-        );
-        for (i, ((segment, requirement, session), tally)) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(',');
-            }
-            let _ = write!(sql, "({segment},{requirement},{session}");
-            for n in tally.cells.iter().flatten() {
-                let _ = write!(sql, ",{}", wide(*n));
-            }
-            let _ = write!(sql, ",{},{})", wide(tally.importance_sum), wide(tally.importance_n));
+/// One grid's values for an upsert: its key, then the 25 cells, importance sum and count.
+struct GridValues {
+    key: [i32; 3],
+    counts: [i64; 27],
+}
+
+impl GridValues {
+    fn new(&(segment, requirement, session): &(i32, i32, i32), tally: &Tally) -> Self {
+        let mut counts = [0; 27];
+        for (slot, n) in counts.iter_mut().zip(tally.cells.iter().flatten()) {
+            *slot = wide(*n);
         }
-        let _ = write!(
-            sql,
-            " ON CONFLICT (segment_id, requirement_id, session_id) DO UPDATE SET {updates}"
-        );
-        diesel::sql_query(sql).execute(conn)?;
+        counts[25] = wide(tally.importance_sum);
+        counts[26] = wide(tally.importance_n);
+        GridValues {
+            key: [segment, requirement, session],
+            counts,
+        }
+    }
+}
+
+static UPSERT_HEAD: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "INSERT INTO answer_counts (segment_id, requirement_id, session_id, {}, importance_sum, importance_n) VALUES ",
+        CELLS.join(", ")
+    )
+});
+static UPSERT_TAIL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        " ON CONFLICT (segment_id, requirement_id, session_id) DO UPDATE SET {}",
+        add_to_stored()
+    )
+});
+
+/// An upsert of `N` grids into `answer_counts` with their values bound as parameters. Its
+/// query id is static (one per `N`), so diesel prepares it once per connection and reuses it:
+/// an import's hundred thousand grids as SQL literals, or as an `sql_query` (which diesel
+/// never caches), spent most of their time in SQLite's parser.
+struct UpsertGrids<'a, const N: usize>(&'a [GridValues; N]);
+
+impl<const N: usize> diesel::query_builder::QueryId for UpsertGrids<'_, N> {
+    type QueryId = UpsertGrids<'static, N>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl<DB, const N: usize> diesel::query_builder::QueryFragment<DB> for UpsertGrids<'_, N>
+where
+    DB: diesel::backend::Backend,
+    i32: diesel::serialize::ToSql<Integer, DB>,
+    i64: diesel::serialize::ToSql<BigInt, DB>,
+    DB: diesel::sql_types::HasSqlType<Integer> + diesel::sql_types::HasSqlType<BigInt>,
+{
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql(&UPSERT_HEAD);
+        for (i, grid) in self.0.iter().enumerate() {
+            out.push_sql(if i == 0 { "(" } else { ", (" });
+            for (j, value) in grid.key.iter().enumerate() {
+                if j > 0 {
+                    out.push_sql(", ");
+                }
+                out.push_bind_param::<Integer, _>(value)?;
+            }
+            for value in &grid.counts {
+                out.push_sql(", ");
+                out.push_bind_param::<BigInt, _>(value)?;
+            }
+            out.push_sql(")");
+        }
+        out.push_sql(&UPSERT_TAIL);
+        Ok(())
+    }
+}
+
+impl<Conn, const N: usize> RunQueryDsl<Conn> for UpsertGrids<'_, N> {}
+
+/// Adds `deltas` to the stored counts (creating grids as needed), in key order so that two
+/// concurrent writers on PostgreSQL lock rows in the same order: [`GRIDS_PER_UPSERT`] grids
+/// per statement, the rest one by one (two statements, each prepared once).
+pub fn apply_counts(conn: &mut DbConnection, deltas: &CountDeltas) -> QueryResult<()> {
+    let sorted = deltas.sorted();
+    let mut chunks = sorted.chunks_exact(GRIDS_PER_UPSERT);
+    for chunk in chunks.by_ref() {
+        let values: [GridValues; GRIDS_PER_UPSERT] = std::array::from_fn(|i| GridValues::new(chunk[i].0, chunk[i].1));
+        UpsertGrids(&values).execute(conn)?;
+    }
+    for (key, tally) in chunks.remainder() {
+        UpsertGrids(&[GridValues::new(key, tally)]).execute(conn)?;
     }
     Ok(())
 }

@@ -494,6 +494,8 @@ fn read_and_store<R: Read>(
     }
     batch.flush(conn, &mut problems)?;
     if problems.total == 0 {
+        // PostgreSQL: one COPY and one upsert measured faster than cached 64-grid upserts (5.5
+        // against 6.7 s for 100 000 grids).
         match conn {
             DbConnection::Sqlite(_) => apply_counts(conn, &batch.counts)?,
             DbConnection::Pg(c) => apply_counts_copied(c, &batch.counts)?,
