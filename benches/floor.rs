@@ -10,6 +10,7 @@
 //!   the same aggregation written as one SQL query.
 //! - Authenticated `GET /api/v1/requirements/{id}` against `GET /health` of the same running
 //!   binary, under `wrk`.
+//! - The leadership dashboard page (`GET /dashboard`) on the same data: time and size, no floor.
 //! - The Kano engine in-core (criterion, the group of `benches/kano.rs`).
 //!
 //! `cargo bench --bench floor`. Knobs (environment): KANOGAP_BENCH_DIR (default
@@ -468,6 +469,7 @@ struct PgResult {
     import: ImportResult,
     floor_secs: f64,
     gap: GapResult,
+    dashboard: PageResult,
 }
 
 /// The import, its `COPY` floor and the gap report on PostgreSQL (`KANOGAP_BENCH_POSTGRES`).
@@ -568,6 +570,11 @@ fn postgres_part(s: &Setup, server: &postgres::Server) -> PgResult {
     }
     progress(&format!("PostgreSQL one SQL query: {sql:.1?} ms"));
     check_same_rows(app_keys, sql_keys);
+    let dashboard = dashboard_page(s, &url, "serve-pg.log");
+    progress(&format!(
+        "PostgreSQL dashboard page: {:.0} ms, {} bytes",
+        dashboard.median_ms, dashboard.bytes
+    ));
     PgResult {
         import: ImportResult {
             rows_per_sec: s.responses as f64 / import_secs,
@@ -581,6 +588,7 @@ fn postgres_part(s: &Setup, server: &postgres::Server) -> PgResult {
             app_rows,
             sql_rows,
         },
+        dashboard,
     }
 }
 
@@ -658,26 +666,21 @@ impl Drop for Server {
     }
 }
 
-fn http_load(s: &Setup) -> Option<HttpResult> {
-    if Command::new("wrk").arg("--version").output().is_err() {
-        progress("wrk is not installed (apt-get install wrk): skipping the HTTP benchmark");
-        return None;
-    }
+/// A release `kanogap serve` on `database_url`, up and signed in to as the bench's admin (whom
+/// the server creates on its first start): the server, its port and a bearer token.
+fn serve(s: &Setup, database_url: &str, log_name: &str) -> (Server, u16, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("a free port")
         .port();
-    let log = std::fs::File::create(s.run.join("serve.log")).expect("server log");
-    let _server = Server(
+    let log = std::fs::File::create(s.run.join(log_name)).expect("server log");
+    let server = Server(
         Command::new(BIN)
             .arg("serve")
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("RUST_LOG", "warn")
-            .env(
-                "KANOGAP_DATABASE_URL",
-                format!("sqlite://{}", s.run.join("import.db").display()),
-            )
+            .env("KANOGAP_DATABASE_URL", database_url)
             .env("KANOGAP_LISTEN", format!("127.0.0.1:{port}"))
             .env("KANOGAP_DATA_DIR", &s.run)
             .env("KANOGAP_JWT_SECRET", "benchmark-secret-benchmark-secret-0123456789")
@@ -690,7 +693,7 @@ fn http_load(s: &Setup) -> Option<HttpResult> {
     );
     let deadline = Instant::now() + Duration::from_secs(60);
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "the server did not start; see serve.log");
+        assert!(Instant::now() < deadline, "the server did not start; see {log_name}");
         std::thread::sleep(Duration::from_millis(100));
     }
     let login = json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}).to_string();
@@ -698,6 +701,19 @@ fn http_load(s: &Setup) -> Option<HttpResult> {
     assert_eq!(status, 200, "login: {body}");
     let token: Value = serde_json::from_str(&body).expect("token JSON");
     let token = token["access_token"].as_str().expect("access_token").to_owned();
+    (server, port, token)
+}
+
+fn sqlite_import_url(s: &Setup) -> String {
+    format!("sqlite://{}", s.run.join("import.db").display())
+}
+
+fn http_load(s: &Setup) -> Option<HttpResult> {
+    if Command::new("wrk").arg("--version").output().is_err() {
+        progress("wrk is not installed (apt-get install wrk): skipping the HTTP benchmark");
+        return None;
+    }
+    let (_server, port, token) = serve(s, &sqlite_import_url(s), "serve.log");
     let requirement_id = (s.requirements / 2).max(1) as i64;
     let path = format!("/api/v1/requirements/{requirement_id}");
     let (status, body) = http::request(port, "GET", &path, Some(&token), "");
@@ -715,6 +731,45 @@ fn http_load(s: &Setup) -> Option<HttpResult> {
         health,
         requirement_id,
     })
+}
+
+/// The leadership dashboard (`GET /dashboard`, every segment, the first page of ranked gaps,
+/// charts, side lists) as the bench's admin sees it, one request at a time.
+struct PageResult {
+    median_ms: f64,
+    bytes: usize,
+}
+
+/// Times the dashboard page of a `kanogap serve` on `database_url`: one request to warm up, then
+/// the median of `query_runs` (each on a new connection, the whole response read).
+fn dashboard_page(s: &Setup, database_url: &str, log_name: &str) -> PageResult {
+    let (_server, port, token) = serve(s, database_url, log_name);
+    let mut times = Vec::new();
+    let mut bytes = 0;
+    for i in 0..=s.query_runs {
+        let start = Instant::now();
+        let (status, body) = http::request(port, "GET", "/dashboard", Some(&token), "");
+        let ms = start.elapsed().as_secs_f64() * 1e3;
+        assert_eq!(status, 200, "GET /dashboard: {body}");
+        assert!(body.contains("<svg"), "the dashboard has no chart: {body}");
+        bytes = body.len();
+        if i > 0 {
+            times.push(ms);
+        }
+    }
+    PageResult {
+        median_ms: median(times),
+        bytes,
+    }
+}
+
+/// The table's line for a dashboard measurement (`database`: "" for SQLite, or "PostgreSQL ").
+fn dashboard_line(database: &str, runs: usize, page: &PageResult) -> String {
+    format!(
+        "| {database}leadership dashboard, `GET /dashboard` (every segment: first page of gaps, charts, side lists; median of {runs}) | {:.0} ms, {:.0} KiB of HTML | | | report | |\n",
+        page.median_ms,
+        page.bytes as f64 / 1024.0
+    )
 }
 
 /// Runs the criterion group of `benches/kano.rs` here and reads its estimates: pairs/s by id.
@@ -781,7 +836,7 @@ fn report_only() -> bool {
     std::env::var("KANOGAP_BENCH_REPORT_ONLY").is_ok_and(|v| v == "1") || std::env::args().any(|a| a == "--report-only")
 }
 
-/// For profiling one part: KANOGAP_BENCH_ONLY=import|floor|gap|http|kano|tickets, no table
+/// For profiling one part: KANOGAP_BENCH_ONLY=import|floor|gap|dashboard|postgres|http|kano|tickets, no table
 /// (`tickets`: issue 12's ticket import and service report, written to `tickets.md`).
 fn run_only(s: &Setup, only: &str) {
     match only {
@@ -809,18 +864,24 @@ fn run_only(s: &Setup, only: &str) {
                 );
             }
         }
+        "dashboard" => {
+            let p = dashboard_page(s, &sqlite_import_url(s), "serve-dashboard.log");
+            println!("SQLite dashboard page {:.0} ms, {} bytes", p.median_ms, p.bytes);
+        }
         "postgres" => match postgres::Server::from_env() {
             Some(server) => {
                 let p = postgres_part(s, &server);
                 println!(
-                    "import {:.2} s (floor {:.2} s, ratio {:.2}), peak RSS {:.1} MiB; gap report {:.0} ms, SQL {:.0} ms ({:.2}x)",
+                    "import {:.2} s (floor {:.2} s, ratio {:.2}), peak RSS {:.1} MiB; gap report {:.0} ms, SQL {:.0} ms ({:.2}x); dashboard page {:.0} ms, {} bytes",
                     p.import.secs,
                     p.floor_secs,
                     p.floor_secs / p.import.secs,
                     p.import.peak_rss_mib,
                     p.gap.app_ms,
                     p.gap.sql_ms,
-                    p.gap.app_ms / p.gap.sql_ms
+                    p.gap.app_ms / p.gap.sql_ms,
+                    p.dashboard.median_ms,
+                    p.dashboard.bytes
                 );
             }
             None => eprintln!("set KANOGAP_BENCH_POSTGRES=postgres://USER@HOST:PORT/postgres"),
@@ -878,6 +939,8 @@ fn main() {
     let schema_floor = import_floor(&s, FloorTable::Real);
     progress("gap report");
     let gap = gap_report(&s);
+    progress("leadership dashboard page");
+    let dashboard = dashboard_page(&s, &sqlite_import_url(&s), "serve-dashboard.log");
     let pg = postgres::Server::from_env().map(|server| {
         progress("PostgreSQL: import, COPY floor, gap report");
         postgres_part(&s, &server)
@@ -971,6 +1034,7 @@ fn main() {
         gap_ratio,
         verdict(gap_ratio <= GAP_GOAL)
     ));
+    md.push_str(&dashboard_line("", s.query_runs, &dashboard));
     match &pg {
         Some(p) => {
             md.push_str(&format!(
@@ -994,6 +1058,7 @@ fn main() {
                 p.gap.app_ms / p.gap.sql_ms,
                 verdict(p.gap.app_ms / p.gap.sql_ms <= GAP_GOAL)
             ));
+            md.push_str(&dashboard_line("PostgreSQL ", s.query_runs, &p.dashboard));
         }
         None => md.push_str(
             "| PostgreSQL | not run: set KANOGAP_BENCH_POSTGRES=postgres://USER@HOST:PORT/postgres | | | | |\n",
@@ -1039,7 +1104,9 @@ fn main() {
                 "floor_secs": p.floor_secs, "ratio": p.floor_secs / p.import.secs},
             "gap_report": {"app_ms": p.gap.app_ms, "sql_ms": p.gap.sql_ms, "ratio": p.gap.app_ms / p.gap.sql_ms,
                 "app_rows": p.gap.app_rows, "sql_rows": p.gap.sql_rows},
+            "dashboard": {"median_ms": p.dashboard.median_ms, "bytes": p.dashboard.bytes},
         })),
+        "dashboard": {"median_ms": dashboard.median_ms, "bytes": dashboard.bytes},
         "http": web.as_ref().map(|w| json!({
             "requirement": {"requests_per_sec": w.requirement.requests_per_sec, "p99_ms": w.requirement.p99_ms, "requests": w.requirement.requests},
             "health": {"requests_per_sec": w.health.requests_per_sec, "p99_ms": w.health.p99_ms, "requests": w.health.requests},
