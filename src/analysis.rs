@@ -215,7 +215,6 @@ pub fn gap_report(
             .0
         }
     };
-    let segment_ids: Vec<i32> = all_segments.iter().map(|s| s.id).collect();
     // Every segment's answers, once: the rows' classifications use the caller's segments, the
     // contested flags all of them.
     let every_segment: Vec<i32> = segments::list(
@@ -231,8 +230,28 @@ pub fn gap_report(
     .map(|s| s.id)
     .collect();
     let results = classified_answers(conn, &every_segment, None)?;
-    let contested = contested_in(&results, min_sample);
-    let classified = classifications_with(conn, &segment_ids, &results)?;
+    // The contested flags need nothing but the classified answers: they are worked out on a
+    // second core while this thread reads the rest and ranks.
+    std::thread::scope(|threads| {
+        let contested = threads.spawn(|| contested_in(&results, min_sample));
+        let data = rank_gaps(conn, scope, all_segments, service_area_id, &results);
+        let contested = contested
+            .join()
+            .map_err(|_| AppError::internal("working out the contested flags failed"))?;
+        data.map(|data| GapData { contested, ..data })
+    })
+}
+
+/// [`gap_report`] from the classified answers, without the contested flags (left empty).
+fn rank_gaps(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    all_segments: Vec<Segment>,
+    service_area_id: Option<i32>,
+    results: &BTreeMap<(i32, i32), KanoResult>,
+) -> Result<GapData, AppError> {
+    let segment_ids: Vec<i32> = all_segments.iter().map(|s| s.id).collect();
+    let classified = classifications_with(conn, &segment_ids, results)?;
     let requirement_ids: Vec<i32> = classified
         .keys()
         .map(|(_, r)| *r)
@@ -293,7 +312,7 @@ pub fn gap_report(
         });
     }
     Ok(GapData {
-        contested,
+        contested: BTreeMap::new(),
         report: gap::rank(inputs),
         requirements,
         segments,

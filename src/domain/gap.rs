@@ -32,8 +32,7 @@
 //! requirement key and segment id, so the order is fully deterministic. Ranks run 1, 2, 3, …
 //! across all tiers. Every row carries the parts its score is the product of.
 
-use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Serialize, Serializer};
 
@@ -276,7 +275,13 @@ pub fn rank(inputs: Vec<GapInput>) -> GapReport {
     // (or comparing them where they lie) was most of the ranking's time. The order is total (a
     // row's requirement and segment are unique in a report), so an unstable sort gives the one
     // order there is.
-    let mut keys: Vec<(SortKey, usize)> = rows.iter().enumerate().map(|(i, r)| (SortKey::of(r), i)).collect();
+    let places = key_places(&rows);
+    let mut keys: Vec<(SortKey, usize)> = rows
+        .iter()
+        .zip(places)
+        .enumerate()
+        .map(|(i, (r, place))| (SortKey::of(r, place), i))
+        .collect();
     keys.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
     let order: Vec<usize> = keys.into_iter().map(|(_, i)| i).collect();
     permute(&mut rows, order);
@@ -350,48 +355,62 @@ fn group(placement: Placement) -> u8 {
 }
 
 /// Where a row goes in the report: placement group; ranked rows by tier, then larger score,
-/// gap, importance and segment weight first; then requirement key and segment.
-struct SortKey<'a> {
+/// gap, importance and segment weight first; then requirement key and segment. As plain
+/// numbers compared field by field: the scores as bits that order like `f64::total_cmp`
+/// (inverted: larger first), the requirement key as its place among the report's keys.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct SortKey {
     group: u8,
-    /// Only for ranked rows (others are ordered by key alone).
-    ranking: Option<(Option<Tier>, f64, f64, f64, f64)>,
-    requirement_key: &'a str,
+    /// 0 for rows that are not ranked (ordered by key alone), else the tier (1 = basic need).
+    tier: u8,
+    score: u64,
+    gap: u64,
+    importance: u64,
+    segment_weight: u64,
+    requirement_key: u32,
     segment_id: i32,
 }
 
-impl<'a> SortKey<'a> {
-    fn of(row: &'a GapRow) -> Self {
+impl SortKey {
+    fn of(row: &GapRow, key_place: u32) -> Self {
+        let ranked = row.placement == Placement::Ranked;
+        let larger_first = |x: f64| if ranked { !total_order_bits(x) } else { 0 };
         SortKey {
             group: group(row.placement),
-            ranking: (row.placement == Placement::Ranked).then_some((
-                row.tier,
-                row.score,
-                row.gap,
-                row.score_parts.importance,
-                row.score_parts.segment_weight,
-            )),
-            requirement_key: &row.requirement_key,
+            tier: if ranked { row.tier.map_or(0, |t| t as u8) } else { 0 },
+            score: larger_first(row.score),
+            gap: larger_first(row.gap),
+            importance: larger_first(row.score_parts.importance),
+            segment_weight: larger_first(row.score_parts.segment_weight),
+            requirement_key: key_place,
             segment_id: row.segment_id,
         }
     }
+}
 
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.group
-            .cmp(&other.group)
-            .then_with(|| match (&self.ranking, &other.ranking) {
-                // Larger first: `b` before `a`.
-                (Some(a), Some(b)) => {
-                    a.0.cmp(&b.0)
-                        .then(b.1.total_cmp(&a.1))
-                        .then(b.2.total_cmp(&a.2))
-                        .then(b.3.total_cmp(&a.3))
-                        .then(b.4.total_cmp(&a.4))
-                }
-                _ => Ordering::Equal,
-            })
-            .then_with(|| self.requirement_key.cmp(other.requirement_key))
-            .then(self.segment_id.cmp(&other.segment_id))
+/// Bits of `x` that compare as unsigned numbers the way `f64::total_cmp` compares the floats.
+fn total_order_bits(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
     }
+}
+
+/// Each row's requirement key as its place in the sorted keys of all rows (equal keys, equal
+/// places), so the sort compares numbers, not strings elsewhere in memory. A report repeats a
+/// key once per segment: only the distinct keys are sorted.
+fn key_places(rows: &[GapRow]) -> Vec<u32> {
+    let mut keys: Vec<&str> = rows
+        .iter()
+        .map(|r| r.requirement_key.as_str())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    keys.sort_unstable();
+    let place_of: HashMap<&str, u32> = keys.iter().zip(0u32..).map(|(key, place)| (*key, place)).collect();
+    rows.iter().map(|r| place_of[r.requirement_key.as_str()]).collect()
 }
 
 /// Puts `items[order[k]]` at position k, in place: `order` must be a permutation of the
