@@ -21,6 +21,7 @@ use crate::domain::business_time::{
 };
 use crate::domain::classification::{consolidate, Classification};
 use crate::domain::gap::{self, Capability, GapInput, GapReport};
+use crate::domain::halves;
 use crate::domain::kano::{classify_sums, KanoResult};
 use crate::domain::kano_waves;
 use crate::domain::service_levels::measured_is_newer;
@@ -58,8 +59,17 @@ fn classifications_with(
     segment_ids: &[i32],
     results: &BTreeMap<(i32, i32), KanoResult>,
 ) -> Result<BTreeMap<(i32, i32), Classification>, AppError> {
-    let wanted: std::collections::HashSet<i32> = segment_ids.iter().copied().collect();
     let findings = responses::finding_counts_by_segment(conn, segment_ids)?;
+    Ok(consolidated(segment_ids, results, &findings))
+}
+
+/// Classified answers and findings consolidated, for the given segments.
+fn consolidated(
+    segment_ids: &[i32],
+    results: &BTreeMap<(i32, i32), KanoResult>,
+    findings: &BTreeMap<(i32, i32), Vec<responses::FindingCount>>,
+) -> BTreeMap<(i32, i32), Classification> {
+    let wanted: std::collections::HashSet<i32> = segment_ids.iter().copied().collect();
     // In key order, then findings without answers: collected, the map is built in bulk.
     let mut out = Vec::with_capacity(results.len());
     for (key, result) in results.iter().filter(|((segment, _), _)| wanted.contains(segment)) {
@@ -69,7 +79,7 @@ fn classifications_with(
     for (key, found) in findings.iter().filter(|(key, _)| !results.contains_key(key)) {
         out.extend(consolidate(None, found).map(|c| (*key, c)));
     }
-    Ok(out.into_iter().collect())
+    out.into_iter().collect()
 }
 
 pub fn requirements_by_id(conn: &mut DbConnection, ids: &[i32]) -> Result<HashMap<i32, Requirement>, AppError> {
@@ -178,17 +188,39 @@ pub struct GapData {
     pub requirements: HashMap<i32, Requirement>,
     pub segments: HashMap<i32, Segment>,
     pub service_areas: HashMap<i32, String>,
-    /// When the capability behind each (requirement, segment) row was assessed.
-    pub assessed_on: HashMap<(i32, i32), chrono::NaiveDate>,
-    /// The Kano coefficients behind each row, for the diagram.
-    pub coefficients: HashMap<(i32, i32), (Option<f64>, Option<f64>)>,
+    /// What explains each row beyond the row itself, sorted by (segment, requirement): a
+    /// report reads the few it shows, so they are kept in a list to search, not 100 000
+    /// entries hashed into maps ([`GapData::facts`]).
+    pub facts: Vec<RowFacts>,
     /// Requirements the segments disagree on, over all segments (whatever the caller may see:
     /// only the flag is shown, never another segment's numbers).
     pub contested: BTreeMap<i32, Contest>,
     /// Complaints not yet resolved, per requirement, service area and segment.
     pub open_complaints: crate::db::complaints::OpenCounts,
-    /// Rows whose current capability is a measured month newer than the newest assessment.
-    pub measured: HashMap<(i32, i32), Period>,
+}
+
+/// Where a gap row's current capability and coefficients come from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RowFacts {
+    pub segment_id: i32,
+    pub requirement_id: i32,
+    /// When the newest assessment behind the row was made (None when measured or never assessed).
+    pub assessed_on: Option<chrono::NaiveDate>,
+    /// The measured month behind the row, when it is newer than the newest assessment.
+    pub measured: Option<Period>,
+    /// The Kano coefficients (better, worse), for the diagram.
+    pub better: Option<f64>,
+    pub worse: Option<f64>,
+}
+
+impl GapData {
+    /// The facts behind the row of `requirement_id` for `segment_id`.
+    pub fn facts(&self, requirement_id: i32, segment_id: i32) -> Option<&RowFacts> {
+        self.facts
+            .binary_search_by_key(&(segment_id, requirement_id), |f| (f.segment_id, f.requirement_id))
+            .ok()
+            .map(|i| &self.facts[i])
+    }
 }
 
 /// Ranks the gaps of every segment in `scope` (or just `segment_id`), optionally of one
@@ -229,50 +261,73 @@ pub fn gap_report(
     .into_iter()
     .map(|s| s.id)
     .collect();
-    let results = classified_answers(conn, &every_segment, None)?;
-    // The contested flags need nothing but the classified answers: they are worked out on a
-    // second core while this thread reads the rest and ranks.
+    let grids = responses::sums_by_segment(conn, &every_segment, None)?;
+    let segment_ids: Vec<i32> = all_segments.iter().map(|s| s.id).collect();
+    // Classifying every grid and testing which requirements segments disagree on need nothing
+    // more from the database: a second core does both while this thread reads the rest.
     std::thread::scope(|threads| {
-        let contested = threads.spawn(|| contested_in(&results, min_sample));
-        let data = rank_gaps(conn, scope, all_segments, service_area_id, &results);
-        let contested = contested
+        let worker = threads.spawn(|| {
+            let results: BTreeMap<(i32, i32), KanoResult> =
+                grids.iter().map(|(key, sums)| (*key, classify_sums(sums))).collect();
+            let contested = contested_in(&results, min_sample);
+            (results, contested)
+        });
+        let findings = responses::finding_counts_by_segment(conn, &segment_ids)?;
+        // Every requirement a row can be about: answered or found for the caller's segments.
+        let wanted: std::collections::HashSet<i32> = segment_ids.iter().copied().collect();
+        let requirement_ids: Vec<i32> = grids
+            .keys()
+            .chain(findings.keys())
+            .filter(|(segment, _)| wanted.contains(segment))
+            .map(|(_, requirement)| *requirement)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let requirements = requirements_by_id(conn, &requirement_ids)?;
+        let newest = assessments::newest(conn)?;
+        let (results, contested) = worker
             .join()
-            .map_err(|_| AppError::internal("working out the contested flags failed"))?;
-        data.map(|data| GapData { contested, ..data })
+            .map_err(|_| AppError::internal("classifying the answers failed"))?;
+        let classified = consolidated(&segment_ids, &results, &findings);
+        let loads = Loads {
+            segments: all_segments.into_iter().map(|s| (s.id, s)).collect(),
+            requirements,
+            newest,
+        };
+        rank_gaps(conn, scope, loads, service_area_id, classified).map(|data| GapData { contested, ..data })
     })
 }
 
-/// [`gap_report`] from the classified answers, without the contested flags (left empty).
+/// What [`rank_gaps`] looks rows up in.
+struct Loads {
+    segments: HashMap<i32, Segment>,
+    requirements: HashMap<i32, Requirement>,
+    newest: HashMap<(i32, Option<i32>), Current>,
+}
+
+/// [`gap_report`] from the consolidated classifications, without the contested flags (left empty).
 fn rank_gaps(
     conn: &mut DbConnection,
     scope: &Scope,
-    all_segments: Vec<Segment>,
+    loads: Loads,
     service_area_id: Option<i32>,
-    results: &BTreeMap<(i32, i32), KanoResult>,
+    classified: BTreeMap<(i32, i32), Classification>,
 ) -> Result<GapData, AppError> {
-    let segment_ids: Vec<i32> = all_segments.iter().map(|s| s.id).collect();
-    let classified = classifications_with(conn, &segment_ids, results)?;
-    let requirement_ids: Vec<i32> = classified
-        .keys()
-        .map(|(_, r)| *r)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let requirements = requirements_by_id(conn, &requirement_ids)?;
-    let newest = assessments::newest(conn)?;
-    let segments: HashMap<i32, Segment> = all_segments.into_iter().map(|s| (s.id, s)).collect();
-    let mut inputs = Vec::with_capacity(classified.len());
-    let mut assessed_on = HashMap::with_capacity(classified.len());
-    let mut coefficients = HashMap::with_capacity(classified.len());
+    let Loads {
+        segments,
+        requirements,
+        newest,
+    } = loads;
     let pairs: Vec<(i32, i32)> = classified.keys().map(|(s, r)| (*r, *s)).collect();
     let measured_months = measured_capability(conn, &pairs)?;
-    let mut measured = HashMap::new();
-    for ((segment_id, requirement_id), c) in classified {
+    // Each row's input and facts from the loads, on two cores (`halves`), in the order of
+    // `classified`: (segment, requirement), which `GapData::facts` searches by.
+    let input_of = |((segment_id, requirement_id), c): ((i32, i32), Classification)| {
         let (Some(r), Some(segment)) = (requirements.get(&requirement_id), segments.get(&segment_id)) else {
-            continue;
+            return None;
         };
         if service_area_id.is_some_and(|area| area != r.service_area_id) {
-            continue;
+            return None;
         }
         let assessment = current_capability(&newest, requirement_id, segment_id);
         let mut capability = assessment.and_then(|a| match (a.current_value, a.fulfilment) {
@@ -280,22 +335,25 @@ fn rank_gaps(
             (None, Some(f)) => Some(Capability::Fulfilment(f)),
             _ => None,
         });
+        let mut facts = RowFacts {
+            segment_id,
+            requirement_id,
+            assessed_on: None,
+            measured: None,
+            better: c.better,
+            worse: c.worse,
+        };
         match measured_months
             .get(&(requirement_id, segment_id))
             .filter(|m| measured_is_newer(m.period, assessment.map(|a| a.assessed_on)))
         {
             Some(m) => {
                 capability = Some(Capability::Value(m.value));
-                measured.insert((requirement_id, segment_id), m.period);
+                facts.measured = Some(m.period);
             }
-            None => {
-                if let Some(a) = assessment {
-                    assessed_on.insert((requirement_id, segment_id), a.assessed_on);
-                }
-            }
+            None => facts.assessed_on = assessment.map(|a| a.assessed_on),
         }
-        coefficients.insert((requirement_id, segment_id), (c.better, c.worse));
-        inputs.push(GapInput {
+        let input = GapInput {
             requirement_id,
             requirement_key: r.key.clone(),
             service_area_id: r.service_area_id,
@@ -309,18 +367,28 @@ fn rank_gaps(
             target: r.target,
             direction: r.direction.as_deref().and_then(Direction::parse),
             capability,
-        });
-    }
+        };
+        Some((input, facts))
+    };
+    let (inputs, facts): (Vec<GapInput>, Vec<RowFacts>) =
+        halves::map(classified.into_iter().collect(), input_of, halves::MIN_PARALLEL)
+            .into_iter()
+            .flatten()
+            .unzip();
+    debug_assert!(
+        facts
+            .windows(2)
+            .all(|w| (w[0].segment_id, w[0].requirement_id) < (w[1].segment_id, w[1].requirement_id)),
+        "a gap report's facts must be sorted for GapData::facts"
+    );
     Ok(GapData {
         contested: BTreeMap::new(),
         report: gap::rank(inputs),
         requirements,
         segments,
         service_areas: service_area_names(conn)?,
-        assessed_on,
-        coefficients,
+        facts,
         open_complaints: crate::db::complaints::open_counts(conn, scope)?,
-        measured,
     })
 }
 

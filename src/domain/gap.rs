@@ -36,6 +36,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Serialize, Serializer};
 
+use super::halves;
 use super::kano::KanoCategory;
 use super::terms::Direction;
 
@@ -270,20 +271,27 @@ pub struct GapReport {
 
 /// Places, scores and ranks every input; nothing is dropped.
 pub fn rank(inputs: Vec<GapInput>) -> GapReport {
-    let mut rows: Vec<GapRow> = inputs.into_iter().map(row_of).collect();
+    rank_with(inputs, halves::MIN_PARALLEL)
+}
+
+/// [`rank`], its rows built and sorted in two halves on two threads from `min_parallel` rows.
+fn rank_with(inputs: Vec<GapInput>, min_parallel: usize) -> GapReport {
+    rank_rows_with(halves::map(inputs, row_of, min_parallel), min_parallel)
+}
+
+fn rank_rows_with(mut rows: Vec<GapRow>, min_parallel: usize) -> GapReport {
     // Small keys are sorted, not rows: a row is some 200 bytes, and moving 100 000 of them
     // (or comparing them where they lie) was most of the ranking's time. The order is total (a
     // row's requirement and segment are unique in a report), so an unstable sort gives the one
     // order there is.
     let places = key_places(&rows);
-    let mut keys: Vec<(SortKey, usize)> = rows
+    let keys: Vec<(SortKey, usize)> = rows
         .iter()
         .zip(places)
         .enumerate()
         .map(|(i, (r, place))| (SortKey::of(r, place), i))
         .collect();
-    keys.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
-    let order: Vec<usize> = keys.into_iter().map(|(_, i)| i).collect();
+    let order: Vec<usize> = halves::sort(keys, min_parallel).into_iter().map(|(_, i)| i).collect();
     permute(&mut rows, order);
     let mut next = 1u32;
     for row in rows.iter_mut().filter(|r| r.placement == Placement::Ranked) {
@@ -400,8 +408,48 @@ fn total_order_bits(x: f64) -> u64 {
 
 /// Each row's requirement key as its place in the sorted keys of all rows (equal keys, equal
 /// places), so the sort compares numbers, not strings elsewhere in memory. A report repeats a
-/// key once per segment: only the distinct keys are sorted.
+/// requirement once per segment: rows are grouped by requirement id (numbers, cheap to sort)
+/// and only one key per requirement is compared and sorted. Should one id come with
+/// different keys (never from the database, where keys are unique), every row's key is
+/// looked up instead.
 fn key_places(rows: &[GapRow]) -> Vec<u32> {
+    let mut by_id: Vec<(i32, u32)> = rows.iter().zip(0u32..).map(|(r, i)| (r.requirement_id, i)).collect();
+    by_id.sort_unstable();
+    let key = |i: u32| rows[i as usize].requirement_key.as_str();
+    // Each requirement's key, in id order (a group per requirement).
+    let mut group_keys: Vec<&str> = Vec::new();
+    let mut last_id = None;
+    for &(id, i) in &by_id {
+        if last_id != Some(id) {
+            group_keys.push(key(i));
+            last_id = Some(id);
+        } else if group_keys.last() != Some(&key(i)) {
+            return key_places_by_text(rows);
+        }
+    }
+    let mut sorted: Vec<(&str, usize)> = group_keys.iter().copied().zip(0..).collect();
+    sorted.sort_unstable();
+    let mut group_place = vec![0u32; group_keys.len()];
+    let mut place = 0u32;
+    for (k, &(text, group)) in sorted.iter().enumerate() {
+        if k > 0 && sorted[k - 1].0 != text {
+            place += 1;
+        }
+        group_place[group] = place;
+    }
+    let mut places = vec![0u32; rows.len()];
+    let mut group = 0;
+    for (at, &(id, i)) in by_id.iter().enumerate() {
+        if at > 0 && by_id[at - 1].0 != id {
+            group += 1;
+        }
+        places[i as usize] = group_place[group];
+    }
+    places
+}
+
+/// [`key_places`] by each row's key text.
+fn key_places_by_text(rows: &[GapRow]) -> Vec<u32> {
     let mut keys: Vec<&str> = rows
         .iter()
         .map(|r| r.requirement_key.as_str())
@@ -706,6 +754,53 @@ mod tests {
             delighter("B-KEY", 0.0, 5.0, 1.0, 0.5),
         ]);
         assert_eq!(keys(&report), [("A-KEY", 2), ("B-KEY", 1), ("B-KEY", 2)]);
+    }
+
+    #[test]
+    fn key_places_by_requirement_agree_with_places_by_text() {
+        // Keys unique per requirement id (as stored): grouped by id; one id with two keys (as
+        // tests build inputs): by text. Both give the places of the sorted distinct keys.
+        let row = |id: i32, key: &str| {
+            row_of(GapInput {
+                requirement_id: id,
+                ..input(key, 1, M)
+            })
+        };
+        let stored = [row(3, "B"), row(1, "C"), row(2, "A"), row(3, "B"), row(4, "A")];
+        assert_eq!(key_places(&stored), [1, 2, 0, 1, 0]);
+        assert_eq!(key_places(&stored), key_places_by_text(&stored));
+        let mixed = [row(0, "B"), row(0, "A"), row(5, "C"), row(0, "B")];
+        assert_eq!(key_places(&mixed), [1, 0, 2, 1]);
+        assert!(key_places(&[]).is_empty());
+    }
+
+    #[test]
+    fn ranking_on_two_threads_gives_what_one_gives() {
+        let categories = [M, O, A, I, R, Q];
+        let inputs: Vec<GapInput> = (0..1200)
+            .map(|i: i32| GapInput {
+                requirement_id: i % 300,
+                requirement_key: format!("REQ-{:03}", (i * 7) % 300),
+                segment_id: i / 300,
+                segment_weight: [0.5, 1.0, 2.0][(i % 3) as usize],
+                importance: (i % 4 != 0).then(|| f64::from(1 + i % 5)),
+                better: Some(f64::from(i % 10) / 10.0),
+                worse: Some(-f64::from(i % 7) / 7.0),
+                // Some met, some not assessed, many ties in score.
+                capability: match i % 5 {
+                    0 => None,
+                    1 => Some(Capability::Fulfilment(1.0)),
+                    _ => Some(Capability::Fulfilment(f64::from(i % 4) / 4.0)),
+                },
+                source: Source::Questionnaire,
+                ..input("", 0, categories[(i % 6) as usize])
+            })
+            .collect();
+        let one = rank_with(inputs.clone(), usize::MAX);
+        let two = rank_with(inputs, 1);
+        assert_eq!(two, one);
+        assert_eq!(one.rows.len(), 1200);
+        assert!(one.rows.iter().filter(|r| r.rank.is_some()).count() > 100);
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod business_time;
 pub mod classification;
 pub mod complaint_stats;
 pub mod gap;
+pub mod halves;
 pub mod improvement;
 pub mod kano;
 pub mod kano_waves;

@@ -118,11 +118,9 @@ fn row_view(data: &GapData, row: &GapRow) -> RowView {
     let direction = requirement
         .and_then(|r| r.direction.as_deref())
         .and_then(Direction::parse);
-    let assessed_on = data.assessed_on.get(&(row.requirement_id, row.segment_id)).copied();
-    let measured_period = data
-        .measured
-        .get(&(row.requirement_id, row.segment_id))
-        .map(|p| p.to_string());
+    let facts = data.facts(row.requirement_id, row.segment_id);
+    let assessed_on = facts.and_then(|f| f.assessed_on);
+    let measured_period = facts.and_then(|f| f.measured).map(|p| p.to_string());
     let current = match (row.current_value, assessed_on) {
         (Some(v), _) => Some(amount(v, unit.as_deref())),
         (None, Some(_)) => Some(format!("{:.0} % fulfilled", row.fulfilment * 100.0)),
@@ -388,7 +386,7 @@ pub fn charts(data: &GapData, view: &GapReportView) -> Charts {
         if seen.insert(key, ()).is_some() {
             continue;
         }
-        if let Some((Some(better), Some(worse))) = data.coefficients.get(&key) {
+        if let Some((Some(better), Some(worse))) = data.facts(key.0, key.1).map(|f| (f.better, f.worse)) {
             points.push(ChartPoint {
                 label: if several {
                     format!("{} ({})", r.requirement.key, r.segment.name)
@@ -396,7 +394,7 @@ pub fn charts(data: &GapData, view: &GapReportView) -> Charts {
                     r.requirement.key.clone()
                 },
                 x: worse.abs(),
-                y: *better,
+                y: better,
             });
         }
     }
