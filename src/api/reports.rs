@@ -11,6 +11,7 @@ use super::format::Format;
 use crate::access::ReadGapReport;
 use crate::auth::{Authorized, Caller};
 use crate::error::AppError;
+use crate::render::gap_report::Window;
 use crate::render::{gap_report, value_proposition};
 use crate::service::reports::{self, GapFilter};
 use crate::state::AppState;
@@ -77,10 +78,17 @@ pub async fn gaps(
         service_area_id: q.service_area_id,
         tier: q.tier,
     };
-    let mut report = reports::gap_report(&state, &caller, filter).await?;
-    if format == Format::Json && (q.limit.is_some() || q.offset.is_some()) {
-        report = report.page(q.limit.unwrap_or(usize::MAX), q.offset.unwrap_or(0));
-    }
+    // JSON pages its ranked rows (the other lists stay whole); the documents have every row.
+    let report = if format == Format::Json && (q.limit.is_some() || q.offset.is_some()) {
+        let window = Window {
+            offset: q.offset.unwrap_or(0),
+            limit: q.limit.unwrap_or(usize::MAX),
+            side: usize::MAX,
+        };
+        reports::gap_report_page(&state, &caller, filter, window).await?.0
+    } else {
+        reports::gap_report(&state, &caller, filter).await?
+    };
     let (data, view) = (report.data, report.view);
     Ok(match format {
         Format::Json => HttpResponse::Ok().json(&view),

@@ -205,9 +205,33 @@ fn summaries(
         .collect()
 }
 
+/// Which rows of a report get a view: a page of the ranked rows, and the first rows of each
+/// other list.
+#[derive(Clone, Copy, Debug)]
+pub struct Window {
+    pub offset: usize,
+    pub limit: usize,
+    pub side: usize,
+}
+
+/// How many rows each list other than the ranked one had before a [`Window`] cut it (the
+/// ranked rows are counted in the view's `total`).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ListTotals {
+    pub met: usize,
+    pub not_ranked: usize,
+    pub do_not_build: usize,
+}
+
 /// The report with names, narrowed to one tier when asked (ranks stay as in the full report,
 /// so a row's rank means the same in every view).
-pub fn view(data: &GapData, mut filters: Filters) -> GapReportView {
+pub fn view(data: &GapData, filters: Filters) -> GapReportView {
+    view_window(data, filters, None).0
+}
+
+/// [`view`], with views only for the rows `window` keeps (all without one): a page shows 50
+/// rows of 100 000, and a view for every row was half of the dashboard's time.
+pub fn view_window(data: &GapData, mut filters: Filters, window: Option<Window>) -> (GapReportView, ListTotals) {
     let tier = filters.tier;
     let in_tier = |r: &GapRow| tier.is_none_or(|t| r.tier.map(Tier::number) == Some(t));
     let mut out = GapReportView {
@@ -229,14 +253,25 @@ pub fn view(data: &GapData, mut filters: Filters) -> GapReportView {
             &data.open_complaints.by_service_area,
         ),
     };
+    let (mut ranked, mut totals) = (0, ListTotals::default());
     for row in data.report.rows.iter().filter(|r| in_tier(r)) {
-        let list = match row.placement {
-            Placement::Ranked => &mut out.rows,
-            Placement::Met => &mut out.met,
-            Placement::NotRanked => &mut out.not_ranked,
-            Placement::DoNotBuild => &mut out.do_not_build,
+        let (list, seen) = match row.placement {
+            Placement::Ranked => (&mut out.rows, &mut ranked),
+            Placement::Met => (&mut out.met, &mut totals.met),
+            Placement::NotRanked => (&mut out.not_ranked, &mut totals.not_ranked),
+            Placement::DoNotBuild => (&mut out.do_not_build, &mut totals.do_not_build),
         };
-        list.push(row_view(data, row));
+        let kept = match window {
+            None => true,
+            Some(w) if row.placement == Placement::Ranked => {
+                (w.offset..w.offset.saturating_add(w.limit)).contains(seen)
+            }
+            Some(w) => *seen < w.side,
+        };
+        *seen += 1;
+        if kept {
+            list.push(row_view(data, row));
+        }
     }
     let mut parts = Vec::new();
     if let Some(s) = filters.segment_id.and_then(|id| data.segments.get(&id)) {
@@ -250,8 +285,8 @@ pub fn view(data: &GapData, mut filters: Filters) -> GapReportView {
     }
     filters.description = (!parts.is_empty()).then(|| parts.join(" · "));
     out.filters = filters;
-    out.total = out.rows.len();
-    out
+    out.total = ranked;
+    (out, totals)
 }
 
 /// One line per row, ranked first; text cells that a spreadsheet would run as a formula are

@@ -14,7 +14,7 @@ use crate::domain::gap::{self, Capability, Tier};
 use crate::domain::sla::SlaStatus;
 use crate::domain::terms::Direction;
 use crate::error::AppError;
-use crate::render::gap_report::{self, Filters, GapReportView};
+use crate::render::gap_report::{self, Filters, GapReportView, ListTotals, Window};
 use crate::render::gap_report::{Named, RequirementRef};
 use crate::render::sla::status_label;
 use crate::render::value_proposition::{self, SegmentView, SlaState, ValueProposition};
@@ -30,23 +30,34 @@ pub struct GapFilter {
     pub tier: Option<u8>,
 }
 
-/// The computed report and its view (every row, ranked); [`GapReport::page`] cuts the view.
+/// The computed report and its view (every row, ranked, or those of a [`Window`]).
 pub struct GapReport {
     pub data: GapData,
     pub view: GapReportView,
 }
 
-impl GapReport {
-    /// Keeps `limit` ranked rows from `offset` (the view's `total` still counts them all).
-    pub fn page(mut self, limit: usize, offset: usize) -> Self {
-        let rows = std::mem::take(&mut self.view.rows);
-        self.view.rows = rows.into_iter().skip(offset).take(limit).collect();
-        self
-    }
-}
-
 /// Every gap the caller may see, ranked, with the parts of every score.
 pub async fn gap_report(ctx: &Context, caller: &Caller, filter: GapFilter) -> Result<GapReport, AppError> {
+    Ok(gap_report_in(ctx, caller, filter, None).await?.0)
+}
+
+/// [`gap_report`] with views only for a page of its ranked rows and the first rows of its
+/// other lists, and how long those lists were (the view's `total` counts the ranked rows).
+pub async fn gap_report_page(
+    ctx: &Context,
+    caller: &Caller,
+    filter: GapFilter,
+    window: Window,
+) -> Result<(GapReport, ListTotals), AppError> {
+    gap_report_in(ctx, caller, filter, Some(window)).await
+}
+
+async fn gap_report_in(
+    ctx: &Context,
+    caller: &Caller,
+    filter: GapFilter,
+    window: Option<Window>,
+) -> Result<(GapReport, ListTotals), AppError> {
     caller.authorize::<ReadGapReport>()?;
     let scope = caller.scope();
     let (segment_id, area) = (filter.segment_id, filter.service_area_id);
@@ -60,7 +71,7 @@ pub async fn gap_report(ctx: &Context, caller: &Caller, filter: GapFilter) -> Re
             crate::analysis::gap_report(c, &scope, segment_id, area, min_sample)
         })
         .await?;
-    let view = gap_report::view(
+    let (view, totals) = gap_report::view_window(
         &data,
         Filters {
             segment_id: filter.segment_id,
@@ -68,8 +79,9 @@ pub async fn gap_report(ctx: &Context, caller: &Caller, filter: GapFilter) -> Re
             tier: filter.tier,
             description: None,
         },
+        window,
     );
-    Ok(GapReport { data, view })
+    Ok((GapReport { data, view }, totals))
 }
 
 /// A segment's value proposition, as the caller may see it (404 outside their segments).

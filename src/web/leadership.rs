@@ -18,7 +18,7 @@ use crate::db::service_areas::ServiceArea;
 use crate::db::Page;
 use crate::domain::sla::SlaStatus;
 use crate::error::AppError;
-use crate::render::gap_report::{self, Charts, GapReportView, RowView};
+use crate::render::gap_report::{self, Charts, GapReportView, RowView, Window};
 use crate::service;
 use crate::service::assessments::CreateAssessment;
 use crate::service::reports::GapFilter;
@@ -48,9 +48,9 @@ struct SideList {
     more: usize,
 }
 
-fn side_list(mut rows: Vec<RowView>) -> SideList {
-    let more = rows.len().saturating_sub(SIDE_LIST);
-    rows.truncate(SIDE_LIST);
+/// The rows a windowed view kept of a list of `total`.
+fn side_list(rows: Vec<RowView>, total: usize) -> SideList {
+    let more = total.saturating_sub(rows.len());
     SideList { rows, more }
 }
 
@@ -109,13 +109,15 @@ async fn dashboard_page(
         tier,
     };
     // One page of ranked rows; the charts come from the summaries and the rows shown.
-    let gaps = service::reports::gap_report(state, caller, filter)
-        .await?
-        .page(PAGE_SIZE as usize, page.offset as usize);
+    let window = Window {
+        offset: page.offset as usize,
+        limit: PAGE_SIZE as usize,
+        side: SIDE_LIST,
+    };
+    let (gaps, totals) = service::reports::gap_report_page(state, caller, filter, window).await?;
     let (data, mut report) = (gaps.data, gaps.view);
-    let met = side_list(std::mem::take(&mut report.met));
-    let do_not_build = side_list(std::mem::take(&mut report.do_not_build));
-    report.not_ranked.truncate(SIDE_LIST);
+    let met = side_list(std::mem::take(&mut report.met), totals.met);
+    let do_not_build = side_list(std::mem::take(&mut report.do_not_build), totals.do_not_build);
     let charts = gap_report::charts(&data, &report);
     let segs = service::segments::list(state, caller, EVERY).await?.items;
     let areas = service::service_areas::list(state, caller, EVERY).await?.items;

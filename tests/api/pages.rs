@@ -350,6 +350,24 @@ async fn requirements_are_added_and_edited_on_their_page() {
 }
 
 #[actix_web::test]
+async fn the_dashboard_cuts_its_side_lists_and_says_how_many_more() {
+    let app = spawn_app().await;
+    let finance = app.segment("Finance").await;
+    for i in 0..53 {
+        let r = app.requirement(&format!("REV-{i:03}")).await;
+        app.finding(r, finance, "reverse").await;
+    }
+    let (session, _, _) = sign_in(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let (status, page) = get_page(&app, "/dashboard", &session).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("and 3 more: see the downloads"), "50 shown, 3 more");
+    assert!(page.contains("REV-049 for Finance") && !page.contains("REV-050 for Finance"));
+    // The downloads have every row.
+    let (_, body) = app.get("/api/v1/reports/gaps", &app.admin).await;
+    assert_eq!(body["do_not_build"].as_array().map(Vec::len), Some(53));
+}
+
+#[actix_web::test]
 async fn the_dashboard_shows_a_page_of_ranked_gaps_with_the_total_and_keeps_filters() {
     let app = spawn_app().await;
     let finance = app.segment("Finance").await;
