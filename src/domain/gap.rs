@@ -276,10 +276,7 @@ pub fn rank(inputs: Vec<GapInput>) -> GapReport {
 
 /// [`rank`], its rows built and sorted in two halves on two threads from `min_parallel` rows.
 fn rank_with(inputs: Vec<GapInput>, min_parallel: usize) -> GapReport {
-    rank_rows_with(halves::map(inputs, row_of, min_parallel), min_parallel)
-}
-
-fn rank_rows_with(mut rows: Vec<GapRow>, min_parallel: usize) -> GapReport {
+    let mut rows: Vec<GapRow> = halves::map(inputs, row_of, min_parallel);
     // Small keys are sorted, not rows: a row is some 200 bytes, and moving 100 000 of them
     // (or comparing them where they lie) was most of the ranking's time. The order is total (a
     // row's requirement and segment are unique in a report), so an unstable sort gives the one

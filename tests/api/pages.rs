@@ -349,14 +349,21 @@ async fn requirements_are_added_and_edited_on_their_page() {
     assert!(html.contains("already taken"), "{html}");
 }
 
+/// A Finance segment with `count` requirements (`PREFIX-000`…), each with one finding of
+/// `category` for it: the segment's id.
+async fn finance_with_findings(app: &TestApp, prefix: &str, count: usize, category: &str) -> i64 {
+    let finance = app.segment("Finance").await;
+    for i in 0..count {
+        let r = app.requirement(&format!("{prefix}-{i:03}")).await;
+        app.finding(r, finance, category).await;
+    }
+    finance
+}
+
 #[actix_web::test]
 async fn the_dashboard_cuts_its_side_lists_and_says_how_many_more() {
     let app = spawn_app().await;
-    let finance = app.segment("Finance").await;
-    for i in 0..53 {
-        let r = app.requirement(&format!("REV-{i:03}")).await;
-        app.finding(r, finance, "reverse").await;
-    }
+    finance_with_findings(&app, "REV", 53, "reverse").await;
     let (session, _, _) = sign_in(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let (status, page) = get_page(&app, "/dashboard", &session).await;
     assert_eq!(status, 200);
@@ -370,11 +377,7 @@ async fn the_dashboard_cuts_its_side_lists_and_says_how_many_more() {
 #[actix_web::test]
 async fn the_dashboard_shows_a_page_of_ranked_gaps_with_the_total_and_keeps_filters() {
     let app = spawn_app().await;
-    let finance = app.segment("Finance").await;
-    for i in 0..60 {
-        let r = app.requirement(&format!("GAP-{i:03}")).await;
-        app.finding(r, finance, "basic").await;
-    }
+    let finance = finance_with_findings(&app, "GAP", 60, "basic").await;
     let (session, _, _) = sign_in(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let (status, first) = get_page(&app, "/dashboard", &session).await;
     assert_eq!(status, 200);
