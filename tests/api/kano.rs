@@ -550,6 +550,38 @@ async fn stakeholders_see_only_their_segments_results() {
     assert_eq!(status, 403);
 }
 
+/// The import reads and checks the file on one thread and stores it on another, in chunks of
+/// 50 000 answers: row errors found by either, in any chunk, are named together in row order.
+#[actix_web::test]
+async fn csv_imports_of_many_chunks_name_the_errors_of_every_chunk() {
+    let app = spawn_app().await;
+    app.segment("Finance").await;
+    app.requirement("HD-CALLBACK").await;
+    app.requirement("TR-VIDEO").await;
+    let header = "respondent,segment,requirement,functional,dysfunctional\n";
+    let answers: String = (0..30_000)
+        .map(|i| format!("r{i:05},Finance,HD-CALLBACK,like,dislike\nr{i:05},Finance,TR-VIDEO,expect,neutral\n"))
+        .collect();
+    // Row 2 has an answer no questionnaire gives (the reader's error, first chunk); the last
+    // row repeats row 3 (the writer's, second chunk).
+    let refused = format!(
+        "{header}x,Finance,HD-CALLBACK,maybe,dislike\n{answers}r00000,Finance,HD-CALLBACK,like,like\n"
+    );
+    let (status, err) = csv(&app, &app.admin, "", refused.as_bytes()).await;
+    assert_eq!((status, code(&err)), (422, "invalid_rows"), "{err}");
+    let named: Vec<u64> = err["error"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["row"].as_u64().unwrap())
+        .collect();
+    assert_eq!(named, [2, 60_003], "{err}");
+    assert_eq!(answers_stored(&app).await, 0, "nothing of the refused file stored");
+    let (status, body) = csv(&app, &app.admin, "", format!("{header}{answers}").as_bytes()).await;
+    assert_eq!((status, body["imported"].as_u64()), (201, Some(60_000)), "{body}");
+    assert_eq!(answers_stored(&app).await, 60_000);
+}
+
 #[actix_web::test]
 async fn csv_duplicates_are_named_against_stored_answers_and_earlier_rows() {
     let app = spawn_app().await;
