@@ -330,6 +330,15 @@ async fn counts_agree(ctx: &Context, after: &str) {
     stored.sort_by_key(|g| (g.segment_id, g.requirement_id, g.session_id.unwrap_or(0)));
     assert!(!counted.is_empty(), "after {after}: no answers at all");
     assert_eq!(stored, counted, "after {after}: counts and answers disagree");
+    let unmatched = ctx
+        .db
+        .run(|c| Ok(kanogap::db::responses::unmatched_references(c)?))
+        .await
+        .expect("references");
+    assert_eq!(
+        unmatched, 0,
+        "after {after}: the grids' references disagree with the grids"
+    );
     // What the reports read: each (segment, requirement)'s sums, computed by the database from
     // the counts' cells, equal the domain's sums of the answers' grids, pooled over waves.
     let mut expected: BTreeMap<(i32, i32), TallySums> = BTreeMap::new();

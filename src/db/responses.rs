@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use diesel::connection::DefaultLoadingMode;
+use diesel::connection::{DefaultLoadingMode, SimpleConnection};
 use diesel::dsl::{count_star, sum};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer};
@@ -518,6 +518,9 @@ impl<Conn, const N: usize> RunQueryDsl<Conn> for UpsertGrids<'_, N> {}
 /// concurrent writers on PostgreSQL lock rows in the same order: [`GRIDS_PER_UPSERT`] grids
 /// per statement, the rest one by one (two statements, each prepared once).
 pub fn apply_counts(conn: &mut DbConnection, deltas: &CountDeltas) -> QueryResult<()> {
+    if let DbConnection::Pg(c) = conn {
+        hold_references(c, deltas)?;
+    }
     let sorted = deltas.sorted();
     let mut chunks = sorted.chunks_exact(GRIDS_PER_UPSERT);
     for chunk in chunks.by_ref() {
@@ -559,10 +562,10 @@ struct CopiedDelta {
 /// deltas into a temporary table and adds them with one upsert, instead of parsing and
 /// planning hundreds of statements with thousands of literals each.
 pub fn apply_counts_copied(conn: &mut diesel::PgConnection, deltas: &CountDeltas) -> QueryResult<()> {
-    use diesel::connection::SimpleConnection;
     if deltas.grids.is_empty() {
         return Ok(());
     }
+    hold_references(conn, deltas)?;
     conn.batch_execute(
         "DROP TABLE IF EXISTS count_deltas; CREATE TEMPORARY TABLE count_deltas (segment_id INTEGER NOT NULL, \
          requirement_id INTEGER NOT NULL, session_id INTEGER NOT NULL, cells BIGINT[] NOT NULL, \
@@ -599,6 +602,34 @@ pub fn apply_counts_copied(conn: &mut diesel::PgConnection, deltas: &CountDeltas
     Ok(())
 }
 
+/// PostgreSQL: records that the requirements, segments and sessions of `deltas` have answers
+/// (`answered_requirements`, `answered_segments`, `answered_sessions`: the grids' references,
+/// checked once per parent instead of once per grid; migration `000026`). Called before the
+/// grids are written, in their transaction; SQLite's grids keep their own foreign keys.
+fn hold_references(conn: &mut diesel::PgConnection, deltas: &CountDeltas) -> QueryResult<()> {
+    use diesel::sql_types::Array;
+    let distinct = |pick: fn(&(i32, i32, i32)) -> i32| -> Vec<i32> {
+        let ids: std::collections::BTreeSet<i32> = deltas.grids.keys().map(pick).collect();
+        ids.into_iter().filter(|&id| id != NO_SESSION).collect()
+    };
+    for (table, column, ids) in [
+        ("answered_segments", "segment_id", distinct(|k| k.0)),
+        ("answered_requirements", "requirement_id", distinct(|k| k.1)),
+        ("answered_sessions", "session_id", distinct(|k| k.2)),
+    ] {
+        if ids.is_empty() {
+            continue;
+        }
+        // In key order, like the grids, so two writers lock parents in the same order.
+        diesel::sql_query(format!(
+            "INSERT INTO {table} ({column}) SELECT unnest($1::integer[]) ORDER BY 1 ON CONFLICT DO NOTHING"
+        ))
+        .bind::<Array<Integer>, _>(ids)
+        .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// The SELECT that counts grids from `source` (a table with kano_responses' answer columns).
 pub fn count_select(source: &str) -> String {
     let sums = CELLS
@@ -621,12 +652,55 @@ pub fn count_select(source: &str) -> String {
 pub fn recount(conn: &mut DbConnection) -> QueryResult<usize> {
     diesel::sql_query("DELETE FROM answer_counts").execute(conn)?;
     let columns = CELLS.join(", ");
-    diesel::sql_query(format!(
+    let grids = diesel::sql_query(format!(
         "INSERT INTO answer_counts (segment_id, requirement_id, session_id, {columns}, importance_sum, \
          importance_n) {}",
         count_select("kano_responses")
     ))
-    .execute(conn)
+    .execute(conn)?;
+    if let DbConnection::Pg(c) = conn {
+        // The grids' references to match the grids: rows still needed are kept, not deleted
+        // and inserted again, so a concurrent removal of their parent never sees them missing.
+        for (table, column, grids_column) in [
+            ("answered_segments", "segment_id", "segment_id"),
+            ("answered_requirements", "requirement_id", "requirement_id"),
+            ("answered_sessions", "session_id", "NULLIF(session_id, 0)"),
+        ] {
+            c.batch_execute(&format!(
+                "DELETE FROM {table} a WHERE NOT EXISTS (SELECT 1 FROM answer_counts g WHERE g.{column} = a.{column}); \
+                 INSERT INTO {table} ({column}) SELECT DISTINCT {grids_column} FROM answer_counts \
+                 WHERE {grids_column} IS NOT NULL ORDER BY 1 ON CONFLICT DO NOTHING"
+            ))?;
+        }
+    }
+    Ok(grids)
+}
+
+/// How many requirements, segments and sessions the grids and their references
+/// ([`hold_references`]) disagree on: held without a grid, or a grid's not held. Always 0 on
+/// SQLite, whose grids keep their own foreign keys.
+pub fn unmatched_references(conn: &mut DbConnection) -> QueryResult<i64> {
+    #[derive(QueryableByName)]
+    struct Unmatched {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let DbConnection::Pg(c) = conn else {
+        return Ok(0);
+    };
+    let parts = [
+        ("answered_segments", "segment_id", "segment_id"),
+        ("answered_requirements", "requirement_id", "requirement_id"),
+        ("answered_sessions", "session_id", "NULLIF(session_id, 0)"),
+    ]
+    .map(|(table, column, of_grid)| {
+        format!(
+            "(SELECT {of_grid} FROM answer_counts WHERE {of_grid} IS NOT NULL EXCEPT SELECT {column} FROM {table}) \
+             UNION ALL (SELECT {column} FROM {table} EXCEPT SELECT {of_grid} FROM answer_counts)"
+        )
+    });
+    let sql = format!("SELECT COUNT(*) AS n FROM ({}) unmatched", parts.join(" UNION ALL "));
+    Ok(diesel::sql_query(sql).get_result::<Unmatched>(c)?.n)
 }
 
 /// One cell of a grid counted from the answers: segment, requirement, session, functional,

@@ -45,8 +45,8 @@ async fn answers_stored(app: &TestApp) -> u64 {
 }
 
 /// What answers point at cannot be removed, and the answers stay: on PostgreSQL the answers'
-/// segment and requirement are held by the answer counts' foreign keys (migration 000023),
-/// on SQLite by the answers' own.
+/// segment, requirement and session are held by the rows that record them as answered
+/// (migration 000026), on SQLite by the answer counts' foreign keys.
 #[actix_web::test]
 async fn what_answers_point_at_cannot_be_deleted() {
     let app = spawn_app().await;
