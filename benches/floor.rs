@@ -904,6 +904,8 @@ fn main() {
     // The app's SQLite threading mode for every connection of this process, floors included:
     // the first connection opened fixes it, and the floors open theirs with the C API.
     kanogap::db::sqlite_threading::multi_thread();
+    // The binary's memory settings too, for the reports measured in this process.
+    kanogap::memory::keep_freed_memory();
     let bin = Path::new(BIN);
     let target = bin
         .parent()

@@ -20,6 +20,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod import;
+pub mod memory;
 pub mod metrics;
 pub mod render;
 pub mod routes;

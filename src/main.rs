@@ -153,6 +153,7 @@ fn init_logging(settings: &Settings) {
 }
 
 fn main() -> ExitCode {
+    kanogap::memory::keep_freed_memory();
     let cli = Cli::parse();
     let settings = match Settings::load() {
         Ok(s) => s,

@@ -625,7 +625,9 @@ fn read_rows<R: Read>(
             return Ok(());
         }
     }
-    store(chunk.sort(), problems.total > 0);
+    if !chunk.rows.is_empty() {
+        store(chunk.sort(), problems.total > 0);
+    }
     Ok(())
 }
 

@@ -564,9 +564,8 @@ async fn csv_imports_of_many_chunks_name_the_errors_of_every_chunk() {
         .collect();
     // Row 2 has an answer no questionnaire gives (the reader's error, first chunk); the last
     // row repeats row 3 (the writer's, second chunk).
-    let refused = format!(
-        "{header}x,Finance,HD-CALLBACK,maybe,dislike\n{answers}r00000,Finance,HD-CALLBACK,like,like\n"
-    );
+    let refused =
+        format!("{header}x,Finance,HD-CALLBACK,maybe,dislike\n{answers}r00000,Finance,HD-CALLBACK,like,like\n");
     let (status, err) = csv(&app, &app.admin, "", refused.as_bytes()).await;
     assert_eq!((status, code(&err)), (422, "invalid_rows"), "{err}");
     let named: Vec<u64> = err["error"]["rows"]
