@@ -24,10 +24,11 @@ use crate::error::{AppError, ErrorCode};
 use layout::{Format, Layout, RowError};
 
 pub const MAX_REPORTED: usize = 100;
-/// Rows per `COPY` into `kano_responses` on PostgreSQL (about 8 MB).
+/// Answers per chunk handed from the reader to the writer on PostgreSQL: one `COPY` each
+/// (about 8 MB).
 const BATCH: usize = 50_000;
-/// Rows gathered and sorted before they are written on SQLite (about 8 MB). See
-/// [`Batch::flush_sorted`].
+/// Answers per chunk on SQLite, sorted before they are written (about 8 MB). See
+/// [`Chunk::sort`].
 const SQLITE_CHUNK: usize = 50_000;
 /// Rows per INSERT on SQLite (7 values each, well within SQLite's 32 766 parameters).
 const SQLITE_ROWS_PER_INSERT: usize = 64;
