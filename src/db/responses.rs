@@ -602,21 +602,49 @@ pub fn apply_counts_copied(conn: &mut diesel::PgConnection, deltas: &CountDeltas
     Ok(())
 }
 
+/// One of the grids' references on PostgreSQL (migration `000026`): the table holding a row
+/// per parent that has answers, its column, and how a grid names that parent (in SQL, NULL for
+/// none; in a grid's key).
+struct Reference {
+    table: &'static str,
+    column: &'static str,
+    of_grid: &'static str,
+    of_key: fn(&(i32, i32, i32)) -> i32,
+}
+
+const REFERENCES: [Reference; 3] = [
+    Reference {
+        table: "answered_segments",
+        column: "segment_id",
+        of_grid: "segment_id",
+        of_key: |k| k.0,
+    },
+    Reference {
+        table: "answered_requirements",
+        column: "requirement_id",
+        of_grid: "requirement_id",
+        of_key: |k| k.1,
+    },
+    Reference {
+        table: "answered_sessions",
+        column: "session_id",
+        of_grid: "NULLIF(session_id, 0)",
+        of_key: |k| k.2,
+    },
+];
+
 /// PostgreSQL: records that the requirements, segments and sessions of `deltas` have answers
-/// (`answered_requirements`, `answered_segments`, `answered_sessions`: the grids' references,
-/// checked once per parent instead of once per grid; migration `000026`). Called before the
-/// grids are written, in their transaction; SQLite's grids keep their own foreign keys.
+/// ([`REFERENCES`]: the grids' references, checked once per parent instead of once per grid).
+/// Called before the grids are written, in their transaction; SQLite's grids keep their own
+/// foreign keys.
 fn hold_references(conn: &mut diesel::PgConnection, deltas: &CountDeltas) -> QueryResult<()> {
     use diesel::sql_types::Array;
-    let distinct = |pick: fn(&(i32, i32, i32)) -> i32| -> Vec<i32> {
-        let ids: std::collections::BTreeSet<i32> = deltas.grids.keys().map(pick).collect();
-        ids.into_iter().filter(|&id| id != NO_SESSION).collect()
-    };
-    for (table, column, ids) in [
-        ("answered_segments", "segment_id", distinct(|k| k.0)),
-        ("answered_requirements", "requirement_id", distinct(|k| k.1)),
-        ("answered_sessions", "session_id", distinct(|k| k.2)),
-    ] {
+    for Reference {
+        table, column, of_key, ..
+    } in REFERENCES
+    {
+        let ids: std::collections::BTreeSet<i32> = deltas.grids.keys().map(of_key).collect();
+        let ids: Vec<i32> = ids.into_iter().filter(|&id| id != NO_SESSION).collect();
         if ids.is_empty() {
             continue;
         }
@@ -661,15 +689,14 @@ pub fn recount(conn: &mut DbConnection) -> QueryResult<usize> {
     if let DbConnection::Pg(c) = conn {
         // The grids' references to match the grids: rows still needed are kept, not deleted
         // and inserted again, so a concurrent removal of their parent never sees them missing.
-        for (table, column, grids_column) in [
-            ("answered_segments", "segment_id", "segment_id"),
-            ("answered_requirements", "requirement_id", "requirement_id"),
-            ("answered_sessions", "session_id", "NULLIF(session_id, 0)"),
-        ] {
+        for Reference {
+            table, column, of_grid, ..
+        } in REFERENCES
+        {
             c.batch_execute(&format!(
-                "DELETE FROM {table} a WHERE NOT EXISTS (SELECT 1 FROM answer_counts g WHERE g.{column} = a.{column}); \
-                 INSERT INTO {table} ({column}) SELECT DISTINCT {grids_column} FROM answer_counts \
-                 WHERE {grids_column} IS NOT NULL ORDER BY 1 ON CONFLICT DO NOTHING"
+                "DELETE FROM {table} a WHERE NOT EXISTS (SELECT 1 FROM answer_counts g WHERE {of_grid} = a.{column}); \
+                 INSERT INTO {table} ({column}) SELECT DISTINCT {of_grid} FROM answer_counts \
+                 WHERE {of_grid} IS NOT NULL ORDER BY 1 ON CONFLICT DO NOTHING"
             ))?;
         }
     }
@@ -688,17 +715,16 @@ pub fn unmatched_references(conn: &mut DbConnection) -> QueryResult<i64> {
     let DbConnection::Pg(c) = conn else {
         return Ok(0);
     };
-    let parts = [
-        ("answered_segments", "segment_id", "segment_id"),
-        ("answered_requirements", "requirement_id", "requirement_id"),
-        ("answered_sessions", "session_id", "NULLIF(session_id, 0)"),
-    ]
-    .map(|(table, column, of_grid)| {
-        format!(
+    let parts = REFERENCES.map(
+        |Reference {
+             table, column, of_grid, ..
+         }| {
+            format!(
             "(SELECT {of_grid} FROM answer_counts WHERE {of_grid} IS NOT NULL EXCEPT SELECT {column} FROM {table}) \
              UNION ALL (SELECT {column} FROM {table} EXCEPT SELECT {of_grid} FROM answer_counts)"
         )
-    });
+        },
+    );
     let sql = format!("SELECT COUNT(*) AS n FROM ({}) unmatched", parts.join(" UNION ALL "));
     Ok(diesel::sql_query(sql).get_result::<Unmatched>(c)?.n)
 }
