@@ -11,8 +11,8 @@
 
 use std::sync::OnceLock;
 
-/// Allocations this large or larger still get an `mmap` of their own: glibc's ceiling for
-/// this setting (`HEAP_MAX_SIZE / 2` on 64-bit).
+/// Allocations this large or larger still get an `mmap` of their own: the most glibc
+/// documents for this setting on 64-bit (`DEFAULT_MMAP_THRESHOLD_MAX`).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 const MMAP_THRESHOLD: libc::c_int = 32 << 20;
 /// Free memory at the top of a heap is returned to the system past this much.

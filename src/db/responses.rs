@@ -643,8 +643,9 @@ fn hold_references(conn: &mut diesel::PgConnection, deltas: &CountDeltas) -> Que
         table, column, of_key, ..
     } in REFERENCES
     {
-        let ids: std::collections::BTreeSet<i32> = deltas.grids.keys().map(of_key).collect();
-        let ids: Vec<i32> = ids.into_iter().filter(|&id| id != NO_SESSION).collect();
+        let mut ids: Vec<i32> = deltas.grids.keys().map(of_key).filter(|&id| id != NO_SESSION).collect();
+        ids.sort_unstable();
+        ids.dedup();
         if ids.is_empty() {
             continue;
         }
