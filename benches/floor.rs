@@ -524,7 +524,27 @@ fn postgres_part(s: &Setup, server: &postgres::Server) -> PgResult {
         progress(&format!("PostgreSQL floor (COPY into a bare table) run: {t:.2} s"));
         floor.push(t);
     }
-    let db = Db::connect(&url, 1).expect("open the imported database");
+    let gap = pg_gap_report(s, &url);
+    let dashboard = dashboard_page(s, &url, "serve-pg.log");
+    progress(&format!(
+        "PostgreSQL dashboard page: {:.0} ms, {} bytes",
+        dashboard.median_ms, dashboard.bytes
+    ));
+    PgResult {
+        import: ImportResult {
+            rows_per_sec: s.responses as f64 / import_secs,
+            secs: import_secs,
+            peak_rss_mib: rss.into_iter().fold(0.0, f64::max),
+        },
+        floor_secs: median(floor),
+        gap,
+        dashboard,
+    }
+}
+
+/// The gap report on the imported PostgreSQL database at `url`, against its GROUP BY floor.
+fn pg_gap_report(s: &Setup, url: &str) -> GapResult {
+    let db = Db::connect(url, 1).expect("open the imported database");
     let mut conn = db.get().expect("a connection");
     {
         use diesel::connection::SimpleConnection;
@@ -549,7 +569,7 @@ fn postgres_part(s: &Setup, server: &postgres::Server) -> PgResult {
         }
     }
     progress(&format!("PostgreSQL gap report: {app:.1?} ms"));
-    let mut raw = diesel::PgConnection::establish(&url).expect("connect");
+    let mut raw = diesel::PgConnection::establish(url).expect("connect");
     let mut sql = Vec::new();
     let (mut sql_rows, mut sql_keys) = (0, Vec::new());
     for i in 0..=s.query_runs {
@@ -570,25 +590,11 @@ fn postgres_part(s: &Setup, server: &postgres::Server) -> PgResult {
     }
     progress(&format!("PostgreSQL one SQL query: {sql:.1?} ms"));
     check_same_rows(app_keys, sql_keys);
-    let dashboard = dashboard_page(s, &url, "serve-pg.log");
-    progress(&format!(
-        "PostgreSQL dashboard page: {:.0} ms, {} bytes",
-        dashboard.median_ms, dashboard.bytes
-    ));
-    PgResult {
-        import: ImportResult {
-            rows_per_sec: s.responses as f64 / import_secs,
-            secs: import_secs,
-            peak_rss_mib: rss.into_iter().fold(0.0, f64::max),
-        },
-        floor_secs: median(floor),
-        gap: GapResult {
-            app_ms: median(app),
-            sql_ms: median(sql),
-            app_rows,
-            sql_rows,
-        },
-        dashboard,
+    GapResult {
+        app_ms: median(app),
+        sql_ms: median(sql),
+        app_rows,
+        sql_rows,
     }
 }
 
@@ -836,7 +842,7 @@ fn report_only() -> bool {
     std::env::var("KANOGAP_BENCH_REPORT_ONLY").is_ok_and(|v| v == "1") || std::env::args().any(|a| a == "--report-only")
 }
 
-/// For profiling one part: KANOGAP_BENCH_ONLY=import|floor|gap|dashboard|postgres|http|kano|tickets, no table
+/// For profiling one part: KANOGAP_BENCH_ONLY=import|floor|gap|dashboard|postgres|pggap|http|kano|tickets, no table
 /// (`tickets`: issue 12's ticket import and service report, written to `tickets.md`).
 fn run_only(s: &Setup, only: &str) {
     match only {
@@ -868,6 +874,19 @@ fn run_only(s: &Setup, only: &str) {
             let p = dashboard_page(s, &sqlite_import_url(s), "serve-dashboard.log");
             println!("SQLite dashboard page {:.0} ms, {} bytes", p.median_ms, p.bytes);
         }
+        // The gap report alone, on the database a `postgres` run imported.
+        "pggap" => match postgres::Server::from_env() {
+            Some(server) => {
+                let g = pg_gap_report(s, &server.url("kanogap_bench_import"));
+                println!(
+                    "PostgreSQL: app {:.0} ms, SQL {:.0} ms ({:.3}x)",
+                    g.app_ms,
+                    g.sql_ms,
+                    g.app_ms / g.sql_ms
+                );
+            }
+            None => eprintln!("set KANOGAP_BENCH_POSTGRES=postgres://USER@HOST:PORT/postgres"),
+        },
         "postgres" => match postgres::Server::from_env() {
             Some(server) => {
                 let p = postgres_part(s, &server);
