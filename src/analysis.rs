@@ -1,7 +1,7 @@
 //! Loads the evidence a computation needs (in a few grouped queries) and hands it to the pure
 //! core: consolidated classifications per segment, and what an SLA draft is made of.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use diesel::prelude::*;
 
@@ -248,19 +248,11 @@ pub fn gap_report(
         }
     };
     // Every segment's answers, once: the rows' classifications use the caller's segments, the
-    // contested flags all of them.
-    let every_segment: Vec<i32> = segments::list(
-        conn,
-        &Scope::All,
-        Page {
-            limit: i64::MAX,
-            offset: 0,
-        },
-    )?
-    .0
-    .into_iter()
-    .map(|s| s.id)
-    .collect();
+    // contested flags all of them (the same list when the caller sees every segment).
+    let every_segment: Vec<i32> = match (segment_id, scope) {
+        (None, Scope::All) => all_segments.iter().map(|s| s.id).collect(),
+        _ => segments::all_ids(conn)?,
+    };
     let grids = responses::sums_by_segment(conn, &every_segment, None)?;
     let segment_ids: Vec<i32> = all_segments.iter().map(|s| s.id).collect();
     // Classifying every grid and testing which requirements segments disagree on need nothing
@@ -275,14 +267,14 @@ pub fn gap_report(
         let findings = responses::finding_counts_by_segment(conn, &segment_ids)?;
         // Every requirement a row can be about: answered or found for the caller's segments.
         let wanted: std::collections::HashSet<i32> = segment_ids.iter().copied().collect();
-        let requirement_ids: Vec<i32> = grids
+        let mut requirement_ids: Vec<i32> = grids
             .keys()
             .chain(findings.keys())
             .filter(|(segment, _)| wanted.contains(segment))
             .map(|(_, requirement)| *requirement)
-            .collect::<BTreeSet<_>>()
-            .into_iter()
             .collect();
+        requirement_ids.sort_unstable();
+        requirement_ids.dedup();
         let requirements = requirements_by_id(conn, &requirement_ids)?;
         let newest = assessments::newest(conn)?;
         let (results, contested) = worker

@@ -61,6 +61,11 @@ pub fn list(conn: &mut DbConnection, scope: &Scope, page: Page) -> QueryResult<(
     Ok((items, total))
 }
 
+/// Every segment's id, in id order.
+pub fn all_ids(conn: &mut DbConnection) -> QueryResult<Vec<i32>> {
+    segments::table.select(segments::id).order(segments::id).load(conn)
+}
+
 pub fn get(conn: &mut DbConnection, id: i32, scope: &Scope) -> Result<Segment, AppError> {
     visible(scope)
         .filter(segments::id.eq(id))
