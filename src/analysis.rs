@@ -625,17 +625,25 @@ pub fn measured_capability(
     if targets.is_empty() {
         return Ok(out);
     }
+    // Each requirement's targets, the segment's own before the general ones, each kind by id
+    // (`all_targets` comes in id order): looked up per pair, not scanned.
+    let mut by_requirement: HashMap<i32, Vec<&ServiceTarget>> = HashMap::new();
+    for target in targets
+        .iter()
+        .filter(|t| t.segment_id.is_some())
+        .chain(targets.iter().filter(|t| t.segment_id.is_none()))
+    {
+        by_requirement.entry(target.requirement_id).or_default().push(target);
+    }
     let now = Utc::now();
     let mut requirement_cache: HashMap<i32, Requirement> = HashMap::new();
     for &(requirement_id, segment_id) in pairs {
-        let candidates = targets
+        let Some(of_requirement) = by_requirement.get(&requirement_id) else {
+            continue;
+        };
+        let candidates = of_requirement
             .iter()
-            .filter(|t| t.requirement_id == requirement_id && t.segment_id == Some(segment_id))
-            .chain(
-                targets
-                    .iter()
-                    .filter(|t| t.requirement_id == requirement_id && t.segment_id.is_none()),
-            );
+            .filter(|t| t.segment_id.is_none_or(|own| own == segment_id));
         for target in candidates {
             let requirement = match requirement_cache.get(&requirement_id) {
                 Some(r) => r.clone(),
@@ -672,13 +680,17 @@ fn measured_for(
     };
     let cal = calendar_of(&store::get_calendar(c, target.calendar_id)?)?;
     let newest = bt::period_of(&cal, newest.and_utc());
-    let periods = vec![newest.prev().prev(), newest.prev(), newest];
-    let figures = target_periods(c, target, requirement, &sel, &periods, now, periods.len())?;
-    Ok(figures.iter().rev().find_map(|f| match f {
-        PeriodFigures::Tickets(p) => p.median.map(|value| Measured {
-            period: p.period,
-            value,
-        }),
-        PeriodFigures::Reported(_) => None,
-    }))
+    // Newest month first, one month at a time: usually the first has a median and the two
+    // before are never read (a month is one key range of the segment's durations).
+    for period in [newest, newest.prev(), newest.prev().prev()] {
+        let figures = target_periods(c, target, requirement, &sel, &[period], now, 1)?;
+        let median = figures.iter().find_map(|f| match f {
+            PeriodFigures::Tickets(p) => p.median,
+            PeriodFigures::Reported(_) => None,
+        });
+        if let Some(value) = median {
+            return Ok(Some(Measured { period, value }));
+        }
+    }
+    Ok(None)
 }

@@ -301,7 +301,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    ticket_durations (calendar_id, period, ticket_id) {
+    ticket_durations (calendar_id, period, segment_id, ticket_id) {
         calendar_id -> Integer,
         period -> Text,
         ticket_id -> Integer,

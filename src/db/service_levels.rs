@@ -570,10 +570,16 @@ macro_rules! per_column {
 macro_rules! narrowed {
     ($query:expr, $q:expr) => {{
         let q: &DurationQuery = $q;
-        let mut query = $query
-            .filter(ticket_durations::calendar_id.eq(q.calendar_id))
-            .filter(ticket_durations::period.ge(q.first.clone()))
-            .filter(ticket_durations::period.le(q.last.clone()));
+        let mut query = $query.filter(ticket_durations::calendar_id.eq(q.calendar_id));
+        // One month as an equality: the key (calendar, month, segment, ticket) then narrows to
+        // the selected segments' tickets, where a range of months only narrows to the months.
+        query = if q.first == q.last {
+            query.filter(ticket_durations::period.eq(q.first.clone()))
+        } else {
+            query
+                .filter(ticket_durations::period.ge(q.first.clone()))
+                .filter(ticket_durations::period.le(q.last.clone()))
+        };
         if let Some(ids) = &q.selection.segment_ids {
             query = query.filter(ticket_durations::segment_id.eq_any(ids.clone()));
         }

@@ -713,6 +713,96 @@ async fn targets_from_an_agreed_sla_and_measured_capability() {
     assert_eq!(row(&gaps)["current_value"].as_f64(), Some(7.0));
 }
 
+/// A general ticket target measures each segment on its own tickets, in the newest month that
+/// has a median: Finance's newest month holds only a ticket still within its limit (pending),
+/// so the month before it counts (10, 20 and 40 minutes: median 20); the Students' tickets
+/// (5 and 7 minutes: median 6) never mix with Finance's. On the 24x7 calendar a duration is
+/// the wall-clock time.
+#[actix_web::test]
+async fn measured_capability_from_tickets_is_each_segments_newest_month_with_a_median() {
+    use chrono::{Datelike, Duration, TimeZone, Utc};
+    let app = crate::helpers::spawn_app().await;
+    let finance = app.segment("Finance").await;
+    let students = app.segment("Students").await;
+    let callback = app.requirement("HD-CALLBACK").await;
+    app.finding(callback, finance, "basic").await;
+    app.finding(callback, students, "basic").await;
+    let (_, calendars) = app.get("/api/v1/calendars", &app.admin).await;
+    let all_day = calendars["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "24x7")
+        .map(id)
+        .expect("the 24x7 calendar");
+    app.create(
+        "/api/v1/service-targets",
+        &app.admin,
+        json!({"requirement_id": callback, "measure": "first_response", "limit": 30, "goal": 0.8,
+               "calendar_id": all_day}),
+    )
+    .await;
+
+    let now = Utc::now();
+    let this_month = Utc.with_ymd_and_hms(now.year(), now.month(), 1, 0, 0, 0).unwrap();
+    let last_month = this_month - Duration::days(20);
+    let last_month = Utc
+        .with_ymd_and_hms(last_month.year(), last_month.month(), 10, 9, 0, 0)
+        .unwrap();
+    let fmt = |t: chrono::DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let answered = |n: i64, after: i64| {
+        let opened = last_month + Duration::hours(n);
+        format!("{},{}", fmt(opened), fmt(opened + Duration::minutes(after)))
+    };
+    let tickets = format!(
+        "ticket,segment,opened_at,first_response_at,resolved_at,priority\n\
+         F1,Finance,{},,P2\nF2,Finance,{},,P2\nF3,Finance,{},,P2\nF4,Finance,{},,,P2\n\
+         S1,Students,{},,P2\nS2,Students,{},,P2\n",
+        answered(0, 10),
+        answered(1, 40),
+        answered(2, 20),
+        fmt(now - Duration::minutes(1)),
+        answered(3, 5),
+        answered(4, 7),
+    );
+    let (status, body) = csv(&app, "/api/v1/imports/tickets", &app.admin, &tickets).await;
+    assert_eq!(status, 201, "{body}");
+
+    let measured = |segment: i64| {
+        let app = &app;
+        async move {
+            let (status, gaps) = app
+                .get(&format!("/api/v1/reports/gaps?segment_id={segment}"), &app.admin)
+                .await;
+            assert_eq!(status, 200, "{gaps}");
+            let row = gaps["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .chain(gaps["met"].as_array().unwrap())
+                .find(|r| r["requirement"]["key"] == "HD-CALLBACK")
+                .cloned()
+                .expect("the requirement's row");
+            (
+                row["capability_source"].as_str().map(str::to_owned),
+                row["measured_period"].as_str().map(str::to_owned),
+                row["current_value"].as_f64(),
+            )
+        }
+    };
+    let period = last_month.format("%Y-%m").to_string();
+    assert_eq!(
+        measured(finance).await,
+        (Some("measured".to_owned()), Some(period.clone()), Some(20.0)),
+        "Finance: the month before the pending ticket's"
+    );
+    assert_eq!(
+        measured(students).await,
+        (Some("measured".to_owned()), Some(period), Some(6.0)),
+        "Students: their own tickets only"
+    );
+}
+
 /// Random tickets over four past months: opened at any hour, a response within 0-900 minutes
 /// or none, a resolution within 0-6000 minutes after it or none, some paused minutes, two
 /// priorities, two segments. As CSV rows (UTC) and as the domain's tickets.
