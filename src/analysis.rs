@@ -426,8 +426,23 @@ pub fn selection(target: &ServiceTarget, within: Option<&[i32]>) -> TicketSelect
     }
 }
 
+/// Which months of [`target_periods`] get their percentiles, and whether the p90 is among them.
+#[derive(Clone, Copy, Debug)]
+pub struct Percentiles {
+    /// The last this many months (the others: None).
+    pub months: usize,
+    pub p90: bool,
+}
+
+impl Percentiles {
+    /// Median and p90 for the last `months` months.
+    pub fn both(months: usize) -> Self {
+        Percentiles { months, p90: true }
+    }
+}
+
 /// Computes a target's months (sorted, consecutive or not) for the selected tickets, with the
-/// median and p90 for the last `percentile_months` of them (None for the others).
+/// percentiles `percentiles` asks for (None for the others).
 ///
 /// Ticket measures read the durations stored per ticket and calendar: per month one grouped
 /// count of the tickets with the timestamp and those within the limit, the tickets without it
@@ -442,7 +457,7 @@ pub fn target_periods(
     sel: &TicketSelection,
     periods: &[Period],
     now: DateTime<Utc>,
-    percentile_months: usize,
+    percentiles: Percentiles,
 ) -> Result<Vec<PeriodFigures>, AppError> {
     let (Some(first), Some(last)) = (periods.first().copied(), periods.last().copied()) else {
         return Ok(Vec::new());
@@ -493,9 +508,7 @@ pub fn target_periods(
         },
     };
     // The counts and the percentile windows read one snapshot, so they agree under concurrent imports.
-    crate::db::read_snapshot(c, |c| {
-        ticket_months(c, &query, &cal, &spec, periods, now, percentile_months)
-    })
+    crate::db::read_snapshot(c, |c| ticket_months(c, &query, &cal, &spec, periods, now, percentiles))
 }
 
 /// [`target_periods`] for a ticket target: the months of `periods` from the stored durations
@@ -507,7 +520,7 @@ fn ticket_months(
     spec: &TicketTarget,
     periods: &[Period],
     now: DateTime<Utc>,
-    percentile_months: usize,
+    percentiles: Percentiles,
 ) -> Result<Vec<PeriodFigures>, AppError> {
     let stamped: HashMap<String, StampedCounts> = store::stamped_counts(c, query, bt::limit_seconds(spec))?
         .into_iter()
@@ -529,7 +542,7 @@ fn ticket_months(
             }
         }
     }
-    let first_detailed = periods.len().saturating_sub(percentile_months);
+    let first_detailed = periods.len().saturating_sub(percentiles.months);
     let mut out = Vec::with_capacity(periods.len());
     for (i, p) in periods.iter().enumerate() {
         let key = p.to_string();
@@ -550,7 +563,11 @@ fn ticket_months(
             let mut at = |ranks: &[usize]| kth_values(c, &month, spec, s.stamped, &extra, ranks);
             let n = counts.counted as usize;
             let median = at(&median_ranks(n))?;
-            let p90 = at(&p90_rank(n).into_iter().collect::<Vec<_>>())?;
+            let p90 = if percentiles.p90 {
+                at(&p90_rank(n).into_iter().collect::<Vec<_>>())?
+            } else {
+                Vec::new()
+            };
             // The one or two middle values, averaged as the domain's median averages them.
             let median = median_of_sorted(&median);
             (median, p90.first().copied())
@@ -636,7 +653,24 @@ pub fn measured_capability(
         by_requirement.entry(target.requirement_id).or_default().push(target);
     }
     let now = Utc::now();
+    // One snapshot for every pair (its months agree with each other), begun once instead of
+    // once per pair and target.
+    crate::db::read_snapshot(c, |c| {
+        measure_pairs(c, pairs, &by_requirement, now, &mut out)?;
+        Ok(out)
+    })
+}
+
+/// [`measured_capability`]'s loop over the pairs, inside its snapshot.
+fn measure_pairs(
+    c: &mut DbConnection,
+    pairs: &[(i32, i32)],
+    by_requirement: &HashMap<i32, Vec<&ServiceTarget>>,
+    now: DateTime<Utc>,
+    out: &mut HashMap<(i32, i32), Measured>,
+) -> Result<(), AppError> {
     let mut requirement_cache: HashMap<i32, Requirement> = HashMap::new();
+    let mut calendars: HashMap<i32, Calendar> = HashMap::new();
     for &(requirement_id, segment_id) in pairs {
         let Some(of_requirement) = by_requirement.get(&requirement_id) else {
             continue;
@@ -653,14 +687,14 @@ pub fn measured_capability(
                     r
                 }
             };
-            let found = measured_for(c, target, &requirement, segment_id, now)?;
+            let found = measured_for(c, target, &requirement, segment_id, now, &mut calendars)?;
             if let Some(m) = found {
                 out.insert((requirement_id, segment_id), m);
                 break;
             }
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 fn measured_for(
@@ -669,6 +703,7 @@ fn measured_for(
     requirement: &Requirement,
     segment_id: i32,
     now: DateTime<Utc>,
+    calendars: &mut HashMap<i32, Calendar>,
 ) -> Result<Option<Measured>, AppError> {
     if target.measure == Measure::Reported.as_str() {
         return Ok(store::newest_measurement(c, target.id)?
@@ -678,12 +713,18 @@ fn measured_for(
     let Some(newest) = store::newest_opened(c, &sel)? else {
         return Ok(None);
     };
-    let cal = calendar_of(&store::get_calendar(c, target.calendar_id)?)?;
-    let newest = bt::period_of(&cal, newest.and_utc());
-    // Newest month first, one month at a time: usually the first has a median and the two
+    let cal = match calendars.entry(target.calendar_id) {
+        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+        std::collections::hash_map::Entry::Vacant(e) => {
+            e.insert(calendar_of(&store::get_calendar(c, target.calendar_id)?)?)
+        }
+    };
+    let newest = bt::period_of(cal, newest.and_utc());
+    // The median only (the report shows no p90). Newest month first, one month at a time: usually the first has a median and the two
     // before are never read (a month is one key range of the segment's durations).
     for period in [newest, newest.prev(), newest.prev().prev()] {
-        let figures = target_periods(c, target, requirement, &sel, &[period], now, 1)?;
+        let median_only = Percentiles { months: 1, p90: false };
+        let figures = target_periods(c, target, requirement, &sel, &[period], now, median_only)?;
         let median = figures.iter().find_map(|f| match f {
             PeriodFigures::Tickets(p) => p.median,
             PeriodFigures::Reported(_) => None,

@@ -16,7 +16,7 @@ use validator::{Validate, ValidationError};
 
 use super::{nullable, text, text_patch, validate, Context, Listing};
 use crate::access::{Caller, ImportTickets, ManageServiceLevels, Scope};
-pub use crate::analysis::{selection, target_periods, PeriodFigures};
+pub use crate::analysis::{selection, target_periods, Percentiles, PeriodFigures};
 use crate::db::audit::{self, record_object};
 use crate::db::requirements::{self, Requirement};
 use crate::db::service_levels::{
@@ -690,7 +690,15 @@ pub async fn target_attainment(
             let target = store::get_target(c, id, &scope)?;
             let requirement = requirements::get(c, target.requirement_id, &Scope::All)?;
             let sel = selection(&target, within(&scope).as_deref());
-            let figures = target_periods(c, &target, &requirement, &sel, &periods, Utc::now(), periods.len())?;
+            let figures = target_periods(
+                c,
+                &target,
+                &requirement,
+                &sel,
+                &periods,
+                Utc::now(),
+                Percentiles::both(periods.len()),
+            )?;
             Ok(AttainmentView {
                 target_id: target.id,
                 measure: target.measure,
@@ -808,7 +816,7 @@ pub async fn service_report(
                 };
                 let sel = selection(&target, restrict.as_deref());
                 // Median and p90 for the report's month only: the trend shows attainment.
-                let mut figures = target_periods(c, &target, &requirement, &sel, &periods, now, 1)?;
+                let mut figures = target_periods(c, &target, &requirement, &sel, &periods, now, Percentiles::both(1))?;
                 let Some(current) = figures.pop() else { continue };
                 let status = current.status();
                 summary.targets += 1;
