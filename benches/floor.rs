@@ -842,7 +842,7 @@ fn report_only() -> bool {
     std::env::var("KANOGAP_BENCH_REPORT_ONLY").is_ok_and(|v| v == "1") || std::env::args().any(|a| a == "--report-only")
 }
 
-/// For profiling one part: KANOGAP_BENCH_ONLY=import|floor|gap|dashboard|postgres|pggap|http|kano|tickets, no table
+/// For profiling one part: KANOGAP_BENCH_ONLY=import|floor|gap|dashboard|postgres|pggap|http|kano|tickets|gaptargets, no table
 /// (`tickets`: issue 12's ticket import and service report, written to `tickets.md`).
 fn run_only(s: &Setup, only: &str) {
     match only {
@@ -911,6 +911,7 @@ fn run_only(s: &Setup, only: &str) {
             }
         }
         "tickets" => tickets::run(s),
+        "gaptargets" => tickets::gap_with_targets(s),
         other => eprintln!("KANOGAP_BENCH_ONLY: unknown part {other:?}"),
     }
 }
@@ -1343,6 +1344,89 @@ mod tickets {
             "service report: {ms:.0} ms, {targets} targets, {counted} ticket counts"
         ));
         Report { ms, targets, counted }
+    }
+
+    /// Twelve general ticket targets on requirements every segment answered (ids 10-21 of the
+    /// bench catalogue, given a unit in minutes): four each of first response and of resolution
+    /// on the office calendar, and of P1 resolution on 24x7. The gap report then measures those
+    /// requirements' capability from each segment's tickets.
+    fn add_answered_targets(url: &str) {
+        let mut sql = String::new();
+        for i in 0..12 {
+            let requirement = 10 + i;
+            let (measure, limit, goal, priority, calendar) = match i % 3 {
+                0 => ("first_response", 60, 0.9, "NULL", "Bench office"),
+                1 => ("resolution", 24, 0.8, "NULL", "Bench office"),
+                _ => ("resolution", 8, 0.9, "'P1'", "24x7"),
+            };
+            sql += &format!(
+                "UPDATE requirements SET metric = 'minutes to respond', unit = 'min', direction = 'lower_is_better', \
+                 target = 60 WHERE id = {requirement};\n\
+                 INSERT INTO service_targets (requirement_id, segment_id, measure, limit_value, goal, priority, calendar_id) \
+                 SELECT {requirement}, NULL, '{measure}', {limit}, {goal}, {priority}, id FROM calendars WHERE name = '{calendar}';\n"
+            );
+        }
+        exec(url, &sql);
+    }
+
+    /// The gap report over every segment on `url`, in process: the median of the query runs
+    /// after one to warm up, in ms.
+    fn time_gap(s: &Setup, url: &str) -> f64 {
+        let db = kanogap::db::Db::connect(url, 1).expect("open the database");
+        let mut conn = db.get().expect("a connection");
+        let mut ms = Vec::new();
+        for i in 0..=s.query_runs {
+            let start = Instant::now();
+            kanogap::analysis::gap_report(&mut conn, &kanogap::db::Scope::All, None, None, 30).expect("gap report");
+            if i > 0 {
+                ms.push(start.elapsed().as_secs_f64() * 1e3);
+            }
+        }
+        median(ms)
+    }
+
+    /// `KANOGAP_BENCH_ONLY=gaptargets`: the gap report over the imported answers (the import
+    /// part's SQLite database; on PostgreSQL the `postgres` part's) with `KANOGAP_BENCH_TICKETS`
+    /// tickets (default 300 000), before and after twelve ticket targets on answered
+    /// requirements: what measured capability costs the leadership's report.
+    pub fn gap_with_targets(s: &Setup) {
+        let rows: u64 = env_or("KANOGAP_BENCH_TICKETS", 300_000);
+        let answered = s.run.join("import.db");
+        assert!(
+            answered.exists(),
+            "{} is missing: run the import part first (KANOGAP_BENCH_ONLY=import)",
+            answered.display()
+        );
+        let csv = s.run.join("tickets-targets.csv");
+        write_csv(&csv, rows, &segment_names(&s.data.join("kanogap.db")));
+        let mut md =
+            String::from("| database | gap report, no targets | with twelve ticket targets |\n|---|---|---|\n");
+        // After the import as autovacuum leaves it: PostgreSQL reads a segment's month from the
+        // durations' key alone once the visibility map says the pages are all visible.
+        let mut measure = |database: &str, url: &str, settle: &str| {
+            add_calendar(url);
+            import(s, url, &csv, rows);
+            exec(url, settle);
+            let without = time_gap(s, url);
+            add_answered_targets(url);
+            let with = time_gap(s, url);
+            progress(&format!(
+                "{database}: gap report {without:.0} ms, with ticket targets {with:.0} ms"
+            ));
+            md += &format!("| {database} | {without:.0} ms | {with:.0} ms |\n");
+        };
+        let db = s.run.join("gap-targets.db");
+        fresh_copy(&answered, &db);
+        measure("SQLite", &sqlite_url(&db), "ANALYZE");
+        match postgres::Server::from_env() {
+            Some(server) => measure(
+                "PostgreSQL",
+                &server.copy_of("kanogap_bench_import", "kanogap_bench_targets"),
+                "VACUUM ANALYZE",
+            ),
+            None => progress("KANOGAP_BENCH_POSTGRES is not set: SQLite only"),
+        }
+        println!("\n{rows} tickets\n\n{md}");
     }
 
     pub fn run(s: &Setup) {

@@ -47,6 +47,21 @@ impl Server {
     }
 }
 
+impl Server {
+    /// Drops database `name` and makes it anew as a copy of `template` (which must have no
+    /// connections); returns its URL.
+    pub fn copy_of(&self, template: &str, name: &str) -> String {
+        let mut admin = PgConnection::establish(&self.url("postgres")).expect("connect to PostgreSQL");
+        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut admin)
+            .expect("drop the benchmark database");
+        diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {template}"))
+            .execute(&mut admin)
+            .expect("copy the benchmark database");
+        self.url(name)
+    }
+}
+
 diesel::table! {
     bare_responses (id) {
         id -> Integer,
