@@ -720,8 +720,9 @@ fn measured_for(
         }
     };
     let newest = bt::period_of(cal, newest.and_utc());
-    // The median only (the report shows no p90). Newest month first, one month at a time: usually the first has a median and the two
-    // before are never read (a month is one key range of the segment's durations).
+    // The median only (the report shows no p90), newest month first, one month at a time:
+    // usually the first has a median and the two before are never read (a month is one key
+    // range of the segment's durations).
     for period in [newest, newest.prev(), newest.prev().prev()] {
         let median_only = Percentiles { months: 1, p90: false };
         let figures = target_periods(c, target, requirement, &sel, &[period], now, median_only)?;
