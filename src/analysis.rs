@@ -13,7 +13,7 @@ use crate::db::segments::{self, Segment};
 use crate::db::service_levels::{
     self as store, calendar_of, DurationColumn, DurationQuery, ServiceTarget, StampedCounts, TicketSelection,
 };
-use crate::db::{requirements as requirement_store, DbConnection};
+use crate::db::DbConnection;
 use crate::db::{Page, Scope};
 use crate::domain::business_time::{
     self as bt, reported_period, Calendar, MonthCounts, Period, PeriodAttainment, ReportedPeriod, TargetStatus, Ticket,
@@ -311,7 +311,7 @@ fn rank_gaps(
         newest,
     } = loads;
     let pairs: Vec<(i32, i32)> = classified.keys().map(|(s, r)| (*r, *s)).collect();
-    let measured_months = measured_capability(conn, &pairs)?;
+    let measured_months = measured_capability(conn, &pairs, &requirements)?;
     // Each row's input and facts from the loads, on two cores (`halves`), in the order of
     // `classified`: (segment, requirement), which `GapData::facts` searches by.
     let input_of = |((segment_id, requirement_id), c): ((i32, i32), Classification)| {
@@ -629,10 +629,11 @@ pub struct Measured {
 /// For each (requirement, segment) pair asked, the newest measured month: the segment's own
 /// target first, else the general one (the lowest id when a requirement has several). A
 /// ticket target's newest month is the month of its newest ticket (going back up to two
-/// months while nothing has counted yet).
+/// months while nothing has counted yet). `requirements`: those the report loaded already.
 pub fn measured_capability(
     c: &mut DbConnection,
     pairs: &[(i32, i32)],
+    requirements: &HashMap<i32, Requirement>,
 ) -> Result<HashMap<(i32, i32), Measured>, AppError> {
     let mut out = HashMap::new();
     if pairs.is_empty() {
@@ -656,7 +657,7 @@ pub fn measured_capability(
     // One snapshot for every pair (its months agree with each other), begun once instead of
     // once per pair and target.
     crate::db::read_snapshot(c, |c| {
-        measure_pairs(c, pairs, &by_requirement, now, &mut out)?;
+        measure_pairs(c, pairs, requirements, &by_requirement, now, &mut out)?;
         Ok(out)
     })
 }
@@ -665,29 +666,24 @@ pub fn measured_capability(
 fn measure_pairs(
     c: &mut DbConnection,
     pairs: &[(i32, i32)],
+    requirements: &HashMap<i32, Requirement>,
     by_requirement: &HashMap<i32, Vec<&ServiceTarget>>,
     now: DateTime<Utc>,
     out: &mut HashMap<(i32, i32), Measured>,
 ) -> Result<(), AppError> {
-    let mut requirement_cache: HashMap<i32, Requirement> = HashMap::new();
     let mut calendars: HashMap<i32, Calendar> = HashMap::new();
     for &(requirement_id, segment_id) in pairs {
-        let Some(of_requirement) = by_requirement.get(&requirement_id) else {
+        // A pair without its requirement makes no row (`rank_gaps`), so needs no figure.
+        let (Some(of_requirement), Some(requirement)) =
+            (by_requirement.get(&requirement_id), requirements.get(&requirement_id))
+        else {
             continue;
         };
         let candidates = of_requirement
             .iter()
             .filter(|t| t.segment_id.is_none_or(|own| own == segment_id));
         for target in candidates {
-            let requirement = match requirement_cache.get(&requirement_id) {
-                Some(r) => r.clone(),
-                None => {
-                    let r = requirement_store::get(c, requirement_id, &Scope::All)?;
-                    requirement_cache.insert(r.id, r.clone());
-                    r
-                }
-            };
-            let found = measured_for(c, target, &requirement, segment_id, now, &mut calendars)?;
+            let found = measured_for(c, target, requirement, segment_id, now, &mut calendars)?;
             if let Some(m) = found {
                 out.insert((requirement_id, segment_id), m);
                 break;
