@@ -573,6 +573,39 @@ fn start_up_fills_missing_ticket_durations() {
     assert_eq!(all_durations(&mut conn).expect("durations"), written);
 }
 
+/// A calendar's durations go with it. They are derived rows without a reference check on
+/// PostgreSQL (migration 000030): the operation that deletes the calendar removes them, and
+/// the other calendars' durations stay as they were.
+#[test]
+fn a_deleted_calendar_takes_its_durations_and_only_them() {
+    use kanogap::db::service_levels::all_durations;
+    use kanogap::service::service_levels::{create_calendar, delete_calendar, CreateCalendar};
+    let (ctx, _dir, _pg) = context();
+    let before = all_durations(&mut ctx.db.get().expect("connection")).expect("durations");
+    assert!(!before.is_empty(), "the demo's tickets have durations");
+    let office = run(create_calendar(
+        &ctx,
+        &leadership(),
+        CreateCalendar {
+            name: "Night shift".into(),
+            timezone: "Asia/Tokyo".into(),
+            week: BTreeMap::from([("mon".to_owned(), vec!["20:00-23:00".to_owned()])]),
+            holidays: vec![],
+        },
+    ))
+    .expect("calendar");
+    let with_it = all_durations(&mut ctx.db.get().expect("connection")).expect("durations");
+    let tickets = before.iter().filter(|d| d.calendar_id == before[0].calendar_id).count();
+    assert_eq!(
+        with_it.iter().filter(|d| d.calendar_id == office.id).count(),
+        tickets,
+        "every ticket's durations under the new calendar"
+    );
+    run(delete_calendar(&ctx, &leadership(), office.id)).expect("deleted");
+    let after = all_durations(&mut ctx.db.get().expect("connection")).expect("durations");
+    assert_eq!(after, before);
+}
+
 /// A month's count and the window of durations read after it must agree even while an import
 /// commits in between: `read_snapshot` reads one snapshot on both databases.
 #[test]
