@@ -25,6 +25,18 @@ async fn csv(app: &TestApp, path: &str, token: &str, text: &str) -> (u16, Value)
 }
 
 /// The office calendar: Berlin, Monday to Friday 08:00-17:00.
+/// A requirement's row in a gap report, among the gaps or the met.
+fn gap_row(gaps: &Value, requirement_key: &str) -> Value {
+    gaps["rows"]
+        .as_array()
+        .expect("the report's rows")
+        .iter()
+        .chain(gaps["met"].as_array().expect("the report's met"))
+        .find(|r| r["requirement"]["key"] == requirement_key)
+        .cloned()
+        .unwrap_or_else(|| panic!("{requirement_key} in the report: {gaps}"))
+}
+
 async fn office(app: &TestApp) -> i64 {
     let week: Value = ["mon", "tue", "wed", "thu", "fri"]
         .iter()
@@ -648,16 +660,7 @@ async fn targets_from_an_agreed_sla_and_measured_capability() {
     let (_, gaps) = app
         .get(&format!("/api/v1/reports/gaps?segment_id={finance}"), &app.admin)
         .await;
-    let row = |gaps: &Value| {
-        gaps["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .chain(gaps["met"].as_array().unwrap())
-            .find(|r| r["requirement"]["key"] == "HD-CALLBACK")
-            .cloned()
-            .unwrap()
-    };
+    let row = |gaps: &Value| gap_row(gaps, "HD-CALLBACK");
     assert_eq!(row(&gaps)["capability_source"], "assessed");
     assert_eq!(row(&gaps)["measured_period"], Value::Null);
 
@@ -775,14 +778,7 @@ async fn measured_capability_from_tickets_is_each_segments_newest_month_with_a_m
                 .get(&format!("/api/v1/reports/gaps?segment_id={segment}"), &app.admin)
                 .await;
             assert_eq!(status, 200, "{gaps}");
-            let row = gaps["rows"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .chain(gaps["met"].as_array().unwrap())
-                .find(|r| r["requirement"]["key"] == "HD-CALLBACK")
-                .cloned()
-                .expect("the requirement's row");
+            let row = gap_row(&gaps, "HD-CALLBACK");
             (
                 row["capability_source"].as_str().map(str::to_owned),
                 row["measured_period"].as_str().map(str::to_owned),
