@@ -352,40 +352,93 @@ struct NewTicketRow<'a> {
     paused_minutes: i32,
 }
 
-/// Tickets per multi-row insert: 8 values each.
+/// Tickets per multi-row insert on SQLite: 8 values each.
 const TICKETS_PER_INSERT: usize = 1000;
 
-/// Stores new tickets in multi-row inserts; their ids with their external ids (the shared
-/// connection type has no multi-row insert, so this goes to the concrete backend).
-pub fn insert_tickets(conn: &mut DbConnection, ts: &[TicketData]) -> QueryResult<Vec<(i32, String)>> {
-    let mut out = Vec::with_capacity(ts.len());
-    for chunk in ts.chunks(TICKETS_PER_INSERT) {
-        let rows: Vec<NewTicketRow> = chunk
-            .iter()
-            .map(|t| NewTicketRow {
-                external_id: &t.external_id,
-                segment_id: t.segment_id,
-                opened_at: t.opened_at,
-                first_response_at: t.first_response_at,
-                resolved_at: t.resolved_at,
-                priority: t.priority.as_deref(),
-                service_area: t.service_area.as_deref(),
-                paused_minutes: t.paused_minutes,
-            })
-            .collect();
-        let returning = (tickets::id, tickets::external_id);
-        out.extend(match conn {
-            DbConnection::Sqlite(c) => diesel::insert_into(tickets::table)
-                .values(&rows)
-                .returning(returning)
-                .get_results::<(i32, String)>(c)?,
-            DbConnection::Pg(c) => diesel::insert_into(tickets::table)
-                .values(&rows)
-                .returning(returning)
-                .get_results::<(i32, String)>(c)?,
-        });
+impl<'a> NewTicketRow<'a> {
+    fn of(t: &'a TicketData) -> Self {
+        NewTicketRow {
+            external_id: &t.external_id,
+            segment_id: t.segment_id,
+            opened_at: t.opened_at,
+            first_response_at: t.first_response_at,
+            resolved_at: t.resolved_at,
+            priority: t.priority.as_deref(),
+            service_area: t.service_area.as_deref(),
+            paused_minutes: t.paused_minutes,
+        }
     }
-    Ok(out)
+}
+
+/// A new ticket with the id taken for it beforehand: what PostgreSQL's `COPY` writes.
+#[derive(Insertable)]
+#[diesel(table_name = tickets, treat_none_as_default_value = false)]
+struct CopiedTicketRow<'a> {
+    id: i32,
+    external_id: &'a str,
+    segment_id: i32,
+    opened_at: NaiveDateTime,
+    first_response_at: Option<NaiveDateTime>,
+    resolved_at: Option<NaiveDateTime>,
+    priority: Option<&'a str>,
+    service_area: Option<&'a str>,
+    paused_minutes: i32,
+}
+
+#[derive(QueryableByName)]
+struct TakenId {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    id: i32,
+}
+
+/// Stores new tickets; their ids with their external ids. SQLite: multi-row inserts
+/// `RETURNING` the ids. PostgreSQL: the ids are taken from the table's sequence first, then
+/// the rows go in by one `COPY` (a 1 000-row insert there was parsed and bound anew each
+/// time). The shared connection type has neither, so this goes to the concrete backend.
+pub fn insert_tickets(conn: &mut DbConnection, ts: &[TicketData]) -> QueryResult<Vec<(i32, String)>> {
+    if ts.is_empty() {
+        return Ok(Vec::new());
+    }
+    match conn {
+        DbConnection::Sqlite(c) => {
+            let mut out = Vec::with_capacity(ts.len());
+            for chunk in ts.chunks(TICKETS_PER_INSERT) {
+                let rows: Vec<NewTicketRow> = chunk.iter().map(NewTicketRow::of).collect();
+                out.extend(
+                    diesel::insert_into(tickets::table)
+                        .values(&rows)
+                        .returning((tickets::id, tickets::external_id))
+                        .get_results::<(i32, String)>(c)?,
+                );
+            }
+            Ok(out)
+        }
+        DbConnection::Pg(c) => {
+            let ids: Vec<TakenId> = diesel::sql_query(
+                "SELECT nextval(pg_get_serial_sequence('tickets', 'id'))::integer AS id \
+                 FROM generate_series(1, $1)",
+            )
+            .bind::<diesel::sql_types::BigInt, _>(ts.len() as i64)
+            .load(c)?;
+            let rows: Vec<CopiedTicketRow> = ids
+                .iter()
+                .zip(ts)
+                .map(|(taken, t)| CopiedTicketRow {
+                    id: taken.id,
+                    external_id: &t.external_id,
+                    segment_id: t.segment_id,
+                    opened_at: t.opened_at,
+                    first_response_at: t.first_response_at,
+                    resolved_at: t.resolved_at,
+                    priority: t.priority.as_deref(),
+                    service_area: t.service_area.as_deref(),
+                    paused_minutes: t.paused_minutes,
+                })
+                .collect();
+            diesel::copy_from(tickets::table).from_insertable(&rows).execute(c)?;
+            Ok(rows.iter().map(|r| (r.id, r.external_id.to_owned())).collect())
+        }
+    }
 }
 
 pub fn update_ticket(conn: &mut DbConnection, id: i32, t: &TicketData) -> QueryResult<usize> {
