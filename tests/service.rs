@@ -339,6 +339,12 @@ async fn counts_agree(ctx: &Context, after: &str) {
         unmatched, 0,
         "after {after}: the grids' references disagree with the grids"
     );
+    let unmatched = ctx
+        .db
+        .run(|c| Ok(kanogap::db::responses::unmatched_answer_keys(c)?))
+        .await
+        .expect("answer keys");
+    assert_eq!(unmatched, 0, "after {after}: the answer keys disagree with the answers");
     // What the reports read: each (segment, requirement)'s sums, computed by the database from
     // the counts' cells, equal the domain's sums of the answers' grids, pooled over waves.
     let mut expected: BTreeMap<(i32, i32), TallySums> = BTreeMap::new();
@@ -606,6 +612,64 @@ fn a_deleted_calendar_takes_its_durations_and_only_them() {
     assert_eq!(after, before);
 }
 
+/// The answers' key holds whichever path writes: a respondent answers a requirement once per
+/// segment. On PostgreSQL the key is `answer_keys`, which the store keeps itself (the batch and
+/// demo insert, the import's `COPY`); on SQLite, the answers' own key.
+#[test]
+fn the_store_refuses_a_repeated_answer_key_on_every_path() {
+    use diesel::result::{DatabaseErrorKind, Error};
+    use diesel::{Connection, QueryDsl, RunQueryDsl};
+    use kanogap::db::responses::{insert_counted, NewResponse};
+    use kanogap::db::schema::{kano_responses, requirements, segments};
+    use kanogap::db::DbConnection;
+    let (ctx, _dir, _pg) = context();
+    let mut conn = ctx.db.get().expect("connection");
+    let segment_id: i32 = segments::table
+        .select(segments::id)
+        .first(&mut *conn)
+        .expect("a segment");
+    let ids: Vec<i32> = requirements::table
+        .select(requirements::id)
+        .limit(2)
+        .load(&mut *conn)
+        .expect("requirements");
+    let answer = |respondent: &str, requirement_id: i32| NewResponse {
+        requirement_id,
+        segment_id,
+        session_id: None,
+        respondent: respondent.into(),
+        functional: 1,
+        dysfunctional: 5,
+        importance: None,
+    };
+    let refused =
+        |r: Result<usize, Error>| matches!(r, Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)));
+    let mut write = |rows: Vec<NewResponse>| conn.transaction(|c| insert_counted(c, &rows));
+    write(vec![answer("keyholder", ids[0])]).expect("a new key is stored");
+    assert!(refused(write(vec![answer("keyholder", ids[0])])), "the same key again");
+    assert!(
+        refused(write(vec![answer("twice", ids[0]), answer("twice", ids[0])])),
+        "one key twice in one write"
+    );
+    assert!(
+        refused(write(vec![answer("keyholder", ids[1]), answer("keyholder", ids[0])])),
+        "a write with one taken key among new ones"
+    );
+    write(vec![answer("keyholder", ids[1])]).expect("another requirement, same respondent and segment");
+    if let DbConnection::Pg(c) = &mut *conn {
+        let copied = c.transaction(|c| kanogap::db::responses::copy_many(c, &[answer("keyholder", ids[1])]));
+        assert!(refused(copied), "the import's COPY");
+    }
+    let stored: i64 = kano_responses::table
+        .filter(diesel::ExpressionMethods::eq(kano_responses::respondent, "keyholder"))
+        .count()
+        .get_result(&mut *conn)
+        .expect("count");
+    assert_eq!(stored, 2);
+    drop(conn);
+    run(counts_agree(&ctx, "refused keys"));
+}
+
 /// A month's count and the window of durations read after it must agree even while an import
 /// commits in between: `read_snapshot` reads one snapshot on both databases.
 #[test]
@@ -631,9 +695,30 @@ fn a_read_snapshot_does_not_see_commits_made_during_it() {
     assert_eq!(count(&mut reader), before + 1, "after it, the commit is seen");
 }
 
+/// Whether, within ten seconds, a statement of the database matching `query` (a LIKE
+/// pattern) waits on a lock (PostgreSQL).
+fn waits_on_a_lock(watcher: &mut diesel::PgConnection, query: &str) -> bool {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Waiting {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    (0..200).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        diesel::sql_query(
+            "SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() \
+             AND wait_event_type = 'Lock' AND query LIKE $1",
+        )
+        .bind::<diesel::sql_types::Text, _>(query)
+        .get_result::<Waiting>(watcher)
+        .is_ok_and(|w| w.n > 0)
+    })
+}
+
 /// On PostgreSQL an import looks for duplicates itself and then copies the answers; an answer
-/// another writer stores in between is still refused by the answers' key: the import fails as
-/// a conflict, nothing of it is stored, and answers and counts agree. (SQLite lets one writer
+/// another writer stores in between is still refused by the answers' key (`answer_keys`, whose
+/// row the import waits on): the import fails as a conflict, nothing of it is stored, and answers and counts agree. (SQLite lets one writer
 /// in at a time, so there is no "in between" to test there.)
 #[test]
 fn an_answer_stored_while_an_import_reads_fails_the_import_as_a_conflict() {
@@ -702,21 +787,10 @@ fn an_answer_stored_while_an_import_reads_fails_the_import_as_a_conflict() {
                     None,
                 ))
             });
-            #[derive(diesel::QueryableByName)]
-            struct Waiting {
-                #[diesel(sql_type = diesel::sql_types::BigInt)]
-                n: i64,
-            }
-            let waiting = (0..200).any(|_| {
-                std::thread::sleep(std::time::Duration::from_millis(50));
-                diesel::sql_query(
-                    "SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() \
-                     AND wait_event_type = 'Lock' AND query LIKE 'COPY%'",
-                )
-                .get_result::<Waiting>(&mut watcher)
-                .is_ok_and(|w| w.n > 0)
-            });
-            assert!(waiting, "the import never waited on the other writer's answer");
+            assert!(
+                waits_on_a_lock(&mut watcher, "%answer_keys%"),
+                "the import never waited on the other writer's answer"
+            );
             Ok(import)
         })
         .expect("the other writer commits");

@@ -36,11 +36,107 @@ impl NewResponse {
 
 /// Inserts many rows in one statement. The shared connection type has no multi-row insert,
 /// so this goes to the concrete backend.
+/// PostgreSQL takes the rows' keys first ([`take_keys`]).
 pub fn insert_many(conn: &mut DbConnection, rows: &[NewResponse]) -> QueryResult<usize> {
     match conn {
         DbConnection::Sqlite(c) => diesel::insert_into(kano_responses::table).values(rows).execute(c),
-        DbConnection::Pg(c) => diesel::insert_into(kano_responses::table).values(rows).execute(c),
+        DbConnection::Pg(c) => {
+            take_keys(c, rows)?;
+            diesel::insert_into(kano_responses::table).values(rows).execute(c)
+        }
     }
+}
+
+/// PostgreSQL: stores `rows` by `COPY` (binary), their keys taken first ([`take_keys`]).
+pub fn copy_many(c: &mut diesel::PgConnection, rows: &[NewResponse]) -> QueryResult<usize> {
+    take_keys(c, rows)?;
+    diesel::copy_from(kano_responses::table)
+        .from_insertable(rows)
+        .execute(c)
+}
+
+/// PostgreSQL: takes the answer keys of `rows` in `answer_keys` (migration `000031`: per
+/// respondent and segment, the requirements answered), in the caller's transaction, before the
+/// answers are stored. A key taken already, by a stored answer, a concurrent writer (whose row
+/// this waits on) or `rows` themselves, refuses the whole call as a unique violation: the rule
+/// the answers' own key kept before.
+pub fn take_keys(c: &mut diesel::PgConnection, rows: &[NewResponse]) -> QueryResult<()> {
+    use diesel::sql_types::{Array, Text};
+    use std::fmt::Write;
+    #[derive(QueryableByName)]
+    struct Taken {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    // Sorted, the keys come grouped by questionnaire (an import's chunk is sorted already).
+    let mut keys: Vec<(&str, i32, i32)> = rows.iter().map(NewResponse::key).collect();
+    keys.sort_unstable();
+    let (mut respondents, mut segments, mut requirements) = (Vec::new(), Vec::new(), Vec::new());
+    for questionnaire in keys.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+        if questionnaire.windows(2).any(|pair| pair[0] == pair[1]) {
+            return Err(key_taken());
+        }
+        respondents.push(questionnaire[0].0);
+        segments.push(questionnaire[0].1);
+        // An array literal per questionnaire: PostgreSQL has no ragged arrays to bind.
+        let mut ids = String::from("{");
+        for (i, (_, _, requirement)) in questionnaire.iter().enumerate() {
+            let _ = write!(ids, "{}{requirement}", if i == 0 { "" } else { "," });
+        }
+        ids.push('}');
+        requirements.push(ids);
+    }
+    // In key order, so two writers lock the rows in the same order. Only rows none of whose
+    // requirements are taken are changed; fewer changed than given is a refusal.
+    let taken = diesel::sql_query(
+        "WITH taken AS (INSERT INTO answer_keys AS k (respondent, segment_id, requirement_ids) \
+         SELECT respondent, segment_id, ids::integer[] FROM unnest($1::text[], $2::integer[], $3::text[]) \
+         AS g (respondent, segment_id, ids) ORDER BY respondent COLLATE \"C\", segment_id \
+         ON CONFLICT (respondent, segment_id) DO UPDATE SET requirement_ids = k.requirement_ids || excluded.requirement_ids \
+         WHERE NOT k.requirement_ids && excluded.requirement_ids RETURNING 1) \
+         SELECT COUNT(*) AS n FROM taken",
+    )
+    .bind::<Array<Text>, _>(&respondents)
+    .bind::<Array<Integer>, _>(&segments)
+    .bind::<Array<Text>, _>(&requirements)
+    .get_result::<Taken>(c)?
+    .n;
+    if taken as usize != respondents.len() {
+        return Err(key_taken());
+    }
+    Ok(())
+}
+
+fn key_taken() -> diesel::result::Error {
+    diesel::result::Error::DatabaseError(
+        diesel::result::DatabaseErrorKind::UniqueViolation,
+        Box::new(String::from(
+            "a respondent has already answered one of these requirements for this segment",
+        )),
+    )
+}
+
+/// PostgreSQL: the requirements each of `respondents` answered, per segment (from
+/// `answer_keys`, one row per respondent and segment).
+pub fn stored_keys(c: &mut diesel::PgConnection, respondents: &[&str]) -> QueryResult<Vec<(String, i32, Vec<i32>)>> {
+    use diesel::sql_types::{Array, Text};
+    #[derive(QueryableByName)]
+    struct Keys {
+        #[diesel(sql_type = Text)]
+        respondent: String,
+        #[diesel(sql_type = Integer)]
+        segment_id: i32,
+        #[diesel(sql_type = Array<Integer>)]
+        requirement_ids: Vec<i32>,
+    }
+    Ok(diesel::sql_query(
+        "SELECT respondent, segment_id, requirement_ids FROM answer_keys WHERE respondent = ANY($1::text[])",
+    )
+    .bind::<Array<Text>, _>(respondents)
+    .load::<Keys>(c)?
+    .into_iter()
+    .map(|k| (k.respondent, k.segment_id, k.requirement_ids))
+    .collect())
 }
 
 /// Inserts one row with a statement whose text never changes, so diesel prepares it once and
@@ -61,13 +157,22 @@ pub fn insert_one_sqlite(conn: &mut diesel::SqliteConnection, row: &NewResponse)
 }
 
 /// Which of `respondents` already answered `requirement_id` for one of `segment_ids` (looked
-/// up by respondent, as the answers' unique key leads with it).
+/// up by respondent, as the answers' unique key leads with it; on PostgreSQL, in
+/// `answer_keys`).
 pub fn existing_respondents(
     conn: &mut DbConnection,
     requirement_id: i32,
     segment_ids: &[i32],
     respondents: &[String],
 ) -> QueryResult<HashSet<(i32, String)>> {
+    if let DbConnection::Pg(c) = conn {
+        let names: Vec<&str> = respondents.iter().map(String::as_str).collect();
+        return Ok(stored_keys(c, &names)?
+            .into_iter()
+            .filter(|(_, segment, ids)| segment_ids.contains(segment) && ids.contains(&requirement_id))
+            .map(|(respondent, segment, _)| (segment, respondent))
+            .collect());
+    }
     let rows: Vec<(i32, String)> = kano_responses::table
         .filter(kano_responses::respondent.eq_any(respondents))
         .filter(kano_responses::segment_id.eq_any(segment_ids))
@@ -734,6 +839,12 @@ pub fn recount(conn: &mut DbConnection) -> QueryResult<usize> {
     ))
     .execute(conn)?;
     if let DbConnection::Pg(c) = conn {
+        // The answers' keys (migration `000031`) afresh from the answers.
+        c.batch_execute(
+            "DELETE FROM answer_keys; INSERT INTO answer_keys (respondent, segment_id, requirement_ids) \
+             SELECT respondent, segment_id, array_agg(requirement_id ORDER BY requirement_id) FROM kano_responses \
+             GROUP BY respondent, segment_id ORDER BY respondent, segment_id",
+        )?;
         // The grids' references to match the grids: rows still needed are kept, not deleted
         // and inserted again, so a concurrent removal of their parent never sees them missing.
         for Reference {
@@ -773,6 +884,26 @@ pub fn unmatched_references(conn: &mut DbConnection) -> QueryResult<i64> {
         },
     );
     let sql = format!("SELECT COUNT(*) AS n FROM ({}) unmatched", parts.join(" UNION ALL "));
+    Ok(diesel::sql_query(sql).get_result::<Unmatched>(c)?.n)
+}
+
+/// How many answer keys `answer_keys` and the answers disagree on (migration `000031`): a
+/// key held without its answer, an answer whose key is not held, or either twice. Always 0 on
+/// SQLite, whose answers keep their own key.
+pub fn unmatched_answer_keys(conn: &mut DbConnection) -> QueryResult<i64> {
+    #[derive(QueryableByName)]
+    struct Unmatched {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let DbConnection::Pg(c) = conn else {
+        return Ok(0);
+    };
+    let held = "SELECT respondent, segment_id, unnest(requirement_ids) FROM answer_keys";
+    let answered = "SELECT respondent, segment_id, requirement_id FROM kano_responses";
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM (({held} EXCEPT ALL {answered}) UNION ALL ({answered} EXCEPT ALL {held})) unmatched"
+    );
     Ok(diesel::sql_query(sql).get_result::<Unmatched>(c)?.n)
 }
 

@@ -17,7 +17,9 @@ use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Serialize;
 
-use crate::db::responses::{apply_counts, apply_counts_copied, insert_one_sqlite, CountDeltas, NewResponse};
+use crate::db::responses::{
+    apply_counts, apply_counts_copied, copy_many, insert_one_sqlite, stored_keys, CountDeltas, NewResponse,
+};
 use crate::db::schema::{kano_responses, requirements, segments, session_segments, sessions};
 use crate::db::DbConnection;
 use crate::error::{AppError, ErrorCode};
@@ -181,11 +183,11 @@ impl Writer {
     }
 
     /// PostgreSQL: names the chunk's duplicates (against the answers stored before, and the
-    /// file's earlier rows: [`TakenKeys`]), then copies the rest straight into
-    /// `kano_responses` (`COPY ... FROM STDIN`, binary). Once the file has a row error nothing
-    /// more is copied (the transaction will be rolled back), but every row is still checked,
-    /// so the errors are the same either way. The unique index stays the last word: an answer
-    /// a concurrent import stored after the check is refused by it, and the import fails as a
+    /// file's earlier rows: [`TakenKeys`]), then takes the keys and copies the rest straight
+    /// into `kano_responses` (`COPY ... FROM STDIN`, binary: [`copy_many`]). Once the file has
+    /// a row error nothing more is copied (the transaction will be rolled back), but every row
+    /// is still checked, so the errors are the same either way. The answers' key stays the last word: an answer
+    /// a concurrent writer stored after the check is refused by it, and the import fails as a
     /// conflict.
     fn copy(
         &mut self,
@@ -202,17 +204,14 @@ impl Writer {
         if problems.total > 0 || file_failed {
             return Ok(());
         }
-        let copied = diesel::copy_from(kano_responses::table)
-            .from_insertable(&rows)
-            .execute(c)
-            .map_err(|e| match e {
-                DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => AppError::conflict(
-                    ErrorCode::Duplicate,
-                    "another write stored some of these answers while the file was read; nothing was \
+        let copied = copy_many(c, &rows).map_err(|e| match e {
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => AppError::conflict(
+                ErrorCode::Duplicate,
+                "another write stored some of these answers while the file was read; nothing was \
                      imported: import the file again to see which rows repeat stored answers",
-                ),
-                e => e.into(),
-            })?;
+            ),
+            e => e.into(),
+        })?;
         self.imported += copied as u64;
         Ok(())
     }
@@ -220,9 +219,9 @@ impl Writer {
 
 /// Which answer keys (respondent, segment, requirement) are taken, by answers stored before
 /// the import or by the file's earlier rows (the PostgreSQL import, which copies rows
-/// without letting the database refuse them one by one). A respondent's stored answers are
-/// read once, when the file first names them; respondents are numbered to keep the set small
-/// (12 bytes a key: a million answers take about 30 MB).
+/// without letting the database refuse them one by one). A respondent's stored keys are
+/// read once ([`stored_keys`]), when the file first names them; respondents are numbered to
+/// keep the set small (12 bytes a key: a million answers take about 30 MB).
 #[derive(Default)]
 struct TakenKeys {
     respondents: HashMap<String, u32>,
@@ -254,17 +253,9 @@ impl TakenKeys {
             ids.push(id);
         }
         if !new.is_empty() {
-            let stored: Vec<(String, i32, i32)> = kano_responses::table
-                .filter(kano_responses::respondent.eq_any(&new))
-                .select((
-                    kano_responses::respondent,
-                    kano_responses::segment_id,
-                    kano_responses::requirement_id,
-                ))
-                .load(c)?;
-            for (respondent, segment, requirement) in stored {
+            for (respondent, segment, requirements) in stored_keys(c, &new)? {
                 if let Some(&id) = self.respondents.get(&respondent) {
-                    self.taken.insert((id, segment, requirement));
+                    self.taken.extend(requirements.into_iter().map(|r| (id, segment, r)));
                 }
             }
         }
