@@ -716,6 +716,99 @@ fn waits_on_a_lock(watcher: &mut diesel::PgConnection, query: &str) -> bool {
     })
 }
 
+/// On PostgreSQL an import inserts the grids it finds missing; a grid another writer makes in
+/// between refuses that insert, and the import adds to it instead (the savepoint's fallback):
+/// both writers' answers are counted.
+#[test]
+fn a_grid_made_while_an_import_writes_is_added_to() {
+    use diesel::Connection;
+    use kanogap::db::responses::{insert_counted, NewResponse};
+    use kanogap::db::DbConnection;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (url, pg) = database::fresh_database(dir.path(), "kanogap_service");
+    if pg.is_none() {
+        return;
+    }
+    let db = Db::connect(&url, 2).expect("database");
+    kanogap::demo::load(&db).expect("demo data");
+    let ctx = std::sync::Arc::new(Context::new(db).expect("context"));
+    let admin = Caller::system("test");
+    let segments = run(service::segments::list(
+        &ctx,
+        &admin,
+        kanogap::db::Page { limit: 2, offset: 0 },
+    ))
+    .unwrap()
+    .items;
+    let (held, contested) = (&segments[0], &segments[1]);
+    let requirement = run(service::requirements::create(
+        &ctx,
+        &admin,
+        CreateRequirement {
+            key: "RACE-2".into(),
+            title: "t".into(),
+            description: None,
+            service_area_id: 1,
+            metric: None,
+            unit: None,
+            direction: None,
+            target: None,
+        },
+    ))
+    .unwrap();
+    let answer = |respondent: &str, segment_id: i32| NewResponse {
+        requirement_id: requirement.id,
+        segment_id,
+        session_id: None,
+        respondent: respondent.into(),
+        functional: 1,
+        dysfunctional: 5,
+        importance: None,
+    };
+    // The requirement has answers already (so the import waits on nothing before its grids),
+    // but not in the contested segment.
+    let mut other = DbConnection::establish(&url).expect("a second connection");
+    other
+        .transaction(|c| insert_counted(c, &[answer("first", held.id)]))
+        .expect("a first answer");
+    let file = format!(
+        "respondent,segment,requirement,functional,dysfunctional\nracer,{},RACE-2,like,dislike\n",
+        contested.name
+    );
+
+    // Another writer makes the contested grid and holds its transaction open until the import
+    // waits on the grid's key (the import found the grid missing).
+    let mut watcher = diesel::PgConnection::establish(&url).expect("a third connection");
+    let import = other
+        .transaction::<_, diesel::result::Error, _>(|c| {
+            insert_counted(c, &[answer("early", contested.id)])?;
+            let ctx = ctx.clone();
+            let import = std::thread::spawn(move || {
+                run(service::responses::import_csv(
+                    &ctx,
+                    &Caller::system("test"),
+                    std::io::Cursor::new(file.into_bytes()),
+                    None,
+                ))
+            });
+            assert!(
+                waits_on_a_lock(&mut watcher, "INSERT INTO answer_counts%"),
+                "the import never waited on the other writer's grid"
+            );
+            Ok(import)
+        })
+        .expect("the other writer commits");
+    let summary = import.join().expect("the import's thread").expect("the import");
+    assert_eq!(summary.imported, 1);
+    run(counts_agree(&ctx, "an import whose grid was made meanwhile"));
+    let grid = run(ctx.db.run(|c| Ok(kanogap::db::responses::grids_from_answers(c)?)))
+        .unwrap()
+        .into_iter()
+        .find(|g| (g.segment_id, g.requirement_id) == (contested.id, requirement.id))
+        .expect("the contested grid");
+    assert_eq!(grid.tally.cells[0][4], 2, "both answers (like, dislike) are counted");
+}
+
 /// On PostgreSQL an import looks for duplicates itself and then copies the answers; an answer
 /// another writer stores in between is still refused by the answers' key (`answer_keys`, whose
 /// row the import waits on): the import fails as a conflict, nothing of it is stored, and answers and counts agree. (SQLite lets one writer

@@ -224,8 +224,8 @@ impl Writer {
 /// keep the set small (12 bytes a key: a million answers take about 30 MB).
 #[derive(Default)]
 struct TakenKeys {
-    respondents: HashMap<String, u32>,
-    taken: HashSet<(u32, i32, i32)>,
+    respondents: foldhash::HashMap<String, u32>,
+    taken: foldhash::HashSet<(u32, i32, i32)>,
 }
 
 impl TakenKeys {
