@@ -241,7 +241,7 @@ fn run_operation<T>(
     op: impl AsyncFnOnce(&Context, &Caller) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
     let db = Db::connect(&settings.database_url, 1).map_err(AppError::Unavailable)?;
-    let ctx = Context::new(db).map_err(AppError::internal)?.with_settings(settings);
+    let ctx = Context::new(db).with_settings(settings);
     actix_web::rt::System::new().block_on(async { op(&ctx, &Caller::system("cli")).await })
 }
 

@@ -25,9 +25,13 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Compiles the templates now: a broken one stops the server at start, not at its first
+    /// page.
     pub fn new(db: Db, settings: &Settings, jwt_secret: &str) -> Result<Self, String> {
+        let ctx = Context::new(db).with_settings(settings);
+        ctx.templates.compile()?;
         Ok(AppState {
-            ctx: Context::new(db)?.with_settings(settings),
+            ctx,
             tokens: TokenKeys::new(
                 jwt_secret.as_bytes(),
                 &settings.jwt_issuer,

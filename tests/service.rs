@@ -23,7 +23,7 @@ fn context() -> (Context, tempfile::TempDir, Option<database::PgDatabase>) {
     let (url, pg) = database::fresh_database(dir.path(), "kanogap_service");
     let db = Db::connect(&url, 2).expect("database");
     kanogap::demo::load(&db).expect("demo data");
-    (Context::new(db).expect("context"), dir, pg)
+    (Context::new(db), dir, pg)
 }
 
 fn run<T>(f: impl std::future::Future<Output = T>) -> T {
@@ -564,7 +564,7 @@ fn start_up_fills_missing_ticket_durations() {
         clear_durations(&mut conn, None).expect("cleared again");
     }
     // `kanogap recount` recomputes them too (leadership or admin only).
-    let ctx = Context::new(db).expect("context");
+    let ctx = Context::new(db);
     run(async {
         assert!(matches!(
             service::service_levels::recompute_durations(&ctx, &stakeholder(1)).await,
@@ -731,7 +731,7 @@ fn a_grid_made_while_an_import_writes_is_added_to() {
     }
     let db = Db::connect(&url, 2).expect("database");
     kanogap::demo::load(&db).expect("demo data");
-    let ctx = std::sync::Arc::new(Context::new(db).expect("context"));
+    let ctx = std::sync::Arc::new(Context::new(db));
     let admin = Caller::system("test");
     let segments = run(service::segments::list(
         &ctx,
@@ -825,7 +825,7 @@ fn an_answer_stored_while_an_import_reads_fails_the_import_as_a_conflict() {
     }
     let db = Db::connect(&url, 2).expect("database");
     kanogap::demo::load(&db).expect("demo data");
-    let ctx = std::sync::Arc::new(Context::new(db).expect("context"));
+    let ctx = std::sync::Arc::new(Context::new(db));
     let admin = Caller::system("test");
     let segment = run(service::segments::list(
         &ctx,

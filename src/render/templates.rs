@@ -3,6 +3,8 @@
 //! what they print; Markdown and text templates print as is (with the `md` helper for table
 //! cells).
 
+use std::sync::OnceLock;
+
 use handlebars::{handlebars_helper, Handlebars};
 use serde::Serialize;
 
@@ -177,9 +179,13 @@ handlebars_helper!(contains: |list: array, item: Json| {
 });
 handlebars_helper!(md: |s: str| s.replace('|', "\\|").replace(['\n', '\r'], " "));
 
+/// The two registries, each compiled on its first use: a command line that renders nothing
+/// (an import, say) does not pay for compiling every template (about 50 ms). The server
+/// compiles both at start ([`Templates::compile`]), so a broken template stops it there.
+#[derive(Default)]
 pub struct Templates {
-    html: Handlebars<'static>,
-    text: Handlebars<'static>,
+    html: OnceLock<Result<Handlebars<'static>, String>>,
+    text: OnceLock<Result<Handlebars<'static>, String>>,
 }
 
 fn registry(
@@ -213,22 +219,57 @@ fn registry(
 }
 
 impl Templates {
-    pub fn new() -> Result<Self, String> {
-        Ok(Templates {
-            html: registry(HTML, PARTIALS, true)?,
-            text: registry(TEXT, &[], false)?,
-        })
+    pub fn new() -> Self {
+        Templates::default()
+    }
+
+    /// Compiles both registries now (if not done yet): the first error, if any.
+    pub fn compile(&self) -> Result<(), String> {
+        self.html_registry()?;
+        self.text_registry()?;
+        Ok(())
+    }
+
+    fn html_registry(&self) -> Result<&Handlebars<'static>, String> {
+        let compiled = self.html.get_or_init(|| registry(HTML, PARTIALS, true));
+        compiled.as_ref().map_err(Clone::clone)
+    }
+
+    fn text_registry(&self) -> Result<&Handlebars<'static>, String> {
+        let compiled = self.text.get_or_init(|| registry(TEXT, &[], false));
+        compiled.as_ref().map_err(Clone::clone)
     }
 
     pub fn html<T: Serialize>(&self, name: &str, data: &T) -> Result<String, AppError> {
-        self.html
+        self.html_registry()
+            .map_err(AppError::internal)?
             .render(name, data)
             .map_err(|e| AppError::internal(format!("rendering {name}.html: {e}")))
     }
 
     pub fn text<T: Serialize>(&self, name: &str, data: &T) -> Result<String, AppError> {
-        self.text
+        self.text_registry()
+            .map_err(AppError::internal)?
             .render(name, data)
             .map_err(|e| AppError::internal(format!("rendering {name}: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_compiles() {
+        Templates::new().compile().expect("the built-in templates compile");
+    }
+
+    #[test]
+    fn a_broken_template_is_reported_by_name() {
+        let refused = registry(&[("broken", "{{#if x}}never closed")], &[], true).err();
+        assert!(
+            refused.as_deref().is_some_and(|e| e.starts_with("template broken:")),
+            "{refused:?}"
+        );
     }
 }

@@ -54,14 +54,15 @@ pub struct Context {
 }
 
 impl Context {
-    pub fn new(db: Db) -> Result<Self, String> {
-        Ok(Context {
+    /// Templates are compiled on first use ([`Templates`]).
+    pub fn new(db: Db) -> Self {
+        Context {
             db,
-            templates: Arc::new(Templates::new()?),
+            templates: Arc::new(Templates::new()),
             metrics: Metrics::default(),
             kano_min_sample: crate::domain::kano_waves::DEFAULT_MIN_SAMPLE,
             annual_improvement_pts: crate::domain::satisfaction::DEFAULT_ANNUAL_IMPROVEMENT_PTS,
-        })
+        }
     }
 
     /// The context with the settings the operations read.
