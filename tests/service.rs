@@ -612,6 +612,20 @@ fn a_deleted_calendar_takes_its_durations_and_only_them() {
     assert_eq!(after, before);
 }
 
+/// An answer (like, dislike; outside a wave, no importance) for the tests that write answers
+/// below the operations.
+fn like_dislike(respondent: &str, segment_id: i32, requirement_id: i32) -> kanogap::db::responses::NewResponse {
+    kanogap::db::responses::NewResponse {
+        requirement_id,
+        segment_id,
+        session_id: None,
+        respondent: respondent.into(),
+        functional: 1,
+        dysfunctional: 5,
+        importance: None,
+    }
+}
+
 /// The answers' key holds whichever path writes: a respondent answers a requirement once per
 /// segment. On PostgreSQL the key is `answer_keys`, which the store keeps itself (the batch and
 /// demo insert, the import's `COPY`); on SQLite, the answers' own key.
@@ -633,15 +647,7 @@ fn the_store_refuses_a_repeated_answer_key_on_every_path() {
         .limit(2)
         .load(&mut *conn)
         .expect("requirements");
-    let answer = |respondent: &str, requirement_id: i32| NewResponse {
-        requirement_id,
-        segment_id,
-        session_id: None,
-        respondent: respondent.into(),
-        functional: 1,
-        dysfunctional: 5,
-        importance: None,
-    };
+    let answer = |respondent: &str, requirement_id: i32| like_dislike(respondent, segment_id, requirement_id);
     let refused =
         |r: Result<usize, Error>| matches!(r, Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)));
     let mut write = |rows: Vec<NewResponse>| conn.transaction(|c| insert_counted(c, &rows));
@@ -716,19 +722,23 @@ fn waits_on_a_lock(watcher: &mut diesel::PgConnection, query: &str) -> bool {
     })
 }
 
-/// On PostgreSQL an import inserts the grids it finds missing; a grid another writer makes in
-/// between refuses that insert, and the import adds to it instead (the savepoint's fallback):
-/// both writers' answers are counted.
-#[test]
-fn a_grid_made_while_an_import_writes_is_added_to() {
-    use diesel::Connection;
-    use kanogap::db::responses::{insert_counted, NewResponse};
-    use kanogap::db::DbConnection;
+/// For the tests of concurrent writers, which need PostgreSQL (SQLite lets one writer in at a
+/// time): a context on a fresh database with the demo data, the demo's first two segments (id,
+/// name) and a new requirement `key`. None on SQLite. Keep it to the test's end: it keeps the
+/// database.
+struct Race {
+    ctx: std::sync::Arc<Context>,
+    url: String,
+    segments: Vec<(i32, String)>,
+    requirement_id: i32,
+    _dir: tempfile::TempDir,
+    _pg: database::PgDatabase,
+}
+
+fn race(key: &str) -> Option<Race> {
     let dir = tempfile::tempdir().expect("temp dir");
     let (url, pg) = database::fresh_database(dir.path(), "kanogap_service");
-    if pg.is_none() {
-        return;
-    }
+    let pg = pg?;
     let db = Db::connect(&url, 2).expect("database");
     kanogap::demo::load(&db).expect("demo data");
     let ctx = std::sync::Arc::new(Context::new(db));
@@ -739,13 +749,15 @@ fn a_grid_made_while_an_import_writes_is_added_to() {
         kanogap::db::Page { limit: 2, offset: 0 },
     ))
     .unwrap()
-    .items;
-    let (held, contested) = (&segments[0], &segments[1]);
+    .items
+    .into_iter()
+    .map(|s| (s.id, s.name))
+    .collect();
     let requirement = run(service::requirements::create(
         &ctx,
         &admin,
         CreateRequirement {
-            key: "RACE-2".into(),
+            key: key.into(),
             title: "t".into(),
             description: None,
             service_area_id: 1,
@@ -756,32 +768,32 @@ fn a_grid_made_while_an_import_writes_is_added_to() {
         },
     ))
     .unwrap();
-    let answer = |respondent: &str, segment_id: i32| NewResponse {
+    Some(Race {
+        ctx,
+        url,
+        segments,
         requirement_id: requirement.id,
-        segment_id,
-        session_id: None,
-        respondent: respondent.into(),
-        functional: 1,
-        dysfunctional: 5,
-        importance: None,
-    };
-    // The requirement has answers already (so the import waits on nothing before its grids),
-    // but not in the contested segment.
-    let mut other = DbConnection::establish(&url).expect("a second connection");
-    other
-        .transaction(|c| insert_counted(c, &[answer("first", held.id)]))
-        .expect("a first answer");
-    let file = format!(
-        "respondent,segment,requirement,functional,dysfunctional\nracer,{},RACE-2,like,dislike\n",
-        contested.name
-    );
+        _dir: dir,
+        _pg: pg,
+    })
+}
 
-    // Another writer makes the contested grid and holds its transaction open until the import
-    // waits on the grid's key (the import found the grid missing).
-    let mut watcher = diesel::PgConnection::establish(&url).expect("a third connection");
+/// Imports `file` while another writer, on a connection of its own, holds `answer` stored but
+/// uncommitted; it commits once the import waits on a lock in a statement matching `waits_at`
+/// (a LIKE pattern; asserted). The import's result.
+fn import_while_held(
+    ctx: &std::sync::Arc<Context>,
+    url: &str,
+    answer: kanogap::db::responses::NewResponse,
+    file: String,
+    waits_at: &str,
+) -> Result<kanogap::import::ImportSummary, AppError> {
+    use diesel::Connection;
+    let mut other = kanogap::db::DbConnection::establish(url).expect("a second connection");
+    let mut watcher = diesel::PgConnection::establish(url).expect("a third connection");
     let import = other
         .transaction::<_, diesel::result::Error, _>(|c| {
-            insert_counted(c, &[answer("early", contested.id)])?;
+            kanogap::db::responses::insert_counted(c, &[answer])?;
             let ctx = ctx.clone();
             let import = std::thread::spawn(move || {
                 run(service::responses::import_csv(
@@ -792,107 +804,98 @@ fn a_grid_made_while_an_import_writes_is_added_to() {
                 ))
             });
             assert!(
-                waits_on_a_lock(&mut watcher, "INSERT INTO answer_counts%"),
-                "the import never waited on the other writer's grid"
+                waits_on_a_lock(&mut watcher, waits_at),
+                "the import never waited on the other writer (at {waits_at})"
             );
             Ok(import)
         })
         .expect("the other writer commits");
-    let summary = import.join().expect("the import's thread").expect("the import");
+    import.join().expect("the import's thread")
+}
+
+/// On PostgreSQL an import inserts the grids it finds missing; a grid another writer makes in
+/// between refuses that insert, and the import adds to it instead (the savepoint's fallback):
+/// both writers' answers are counted.
+#[test]
+fn a_grid_made_while_an_import_writes_is_added_to() {
+    use diesel::Connection;
+    use kanogap::db::responses::insert_counted;
+    let Some(race) = race("RACE-2") else {
+        return;
+    };
+    let Race {
+        ctx,
+        url,
+        segments,
+        requirement_id,
+        ..
+    } = &race;
+    let requirement_id = *requirement_id;
+    let ((held, _), (contested, contested_name)) = (&segments[0], &segments[1]);
+    let answer = |respondent: &str, segment_id: i32| like_dislike(respondent, segment_id, requirement_id);
+    // The requirement has answers already (so the import waits on nothing before its grids),
+    // but not in the contested segment.
+    let mut conn = ctx.db.get().expect("connection");
+    conn.transaction(|c| insert_counted(c, &[answer("first", *held)]))
+        .expect("a first answer");
+    drop(conn);
+    let file = format!(
+        "respondent,segment,requirement,functional,dysfunctional\nracer,{},RACE-2,like,dislike\n",
+        contested_name
+    );
+    // Another writer makes the contested grid and holds it uncommitted until the import waits
+    // on the grid's key (the import found the grid missing).
+    let summary = import_while_held(
+        ctx,
+        url,
+        answer("early", *contested),
+        file,
+        "INSERT INTO answer_counts%",
+    )
+    .expect("the import");
     assert_eq!(summary.imported, 1);
-    run(counts_agree(&ctx, "an import whose grid was made meanwhile"));
+    run(counts_agree(ctx, "an import whose grid was made meanwhile"));
     let grid = run(ctx.db.run(|c| Ok(kanogap::db::responses::grids_from_answers(c)?)))
         .unwrap()
         .into_iter()
-        .find(|g| (g.segment_id, g.requirement_id) == (contested.id, requirement.id))
+        .find(|g| (g.segment_id, g.requirement_id) == (*contested, requirement_id))
         .expect("the contested grid");
     assert_eq!(grid.tally.cells[0][4], 2, "both answers (like, dislike) are counted");
 }
 
 /// On PostgreSQL an import looks for duplicates itself and then copies the answers; an answer
 /// another writer stores in between is still refused by the answers' key (`answer_keys`, whose
-/// row the import waits on): the import fails as a conflict, nothing of it is stored, and answers and counts agree. (SQLite lets one writer
-/// in at a time, so there is no "in between" to test there.)
+/// row the import waits on): the import fails as a conflict, nothing of it is stored, and
+/// answers and counts agree.
 #[test]
 fn an_answer_stored_while_an_import_reads_fails_the_import_as_a_conflict() {
-    use diesel::{Connection, RunQueryDsl};
-    use kanogap::db::responses::{insert_counted, NewResponse};
-    use kanogap::db::DbConnection;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let (url, pg) = database::fresh_database(dir.path(), "kanogap_service");
-    if pg.is_none() {
+    use diesel::RunQueryDsl;
+    let Some(race) = race("RACE-1") else {
         return;
-    }
-    let db = Db::connect(&url, 2).expect("database");
-    kanogap::demo::load(&db).expect("demo data");
-    let ctx = std::sync::Arc::new(Context::new(db));
-    let admin = Caller::system("test");
-    let segment = run(service::segments::list(
-        &ctx,
-        &admin,
-        kanogap::db::Page { limit: 1, offset: 0 },
-    ))
-    .unwrap()
-    .items
-    .remove(0);
-    let requirement = run(service::requirements::create(
-        &ctx,
-        &admin,
-        CreateRequirement {
-            key: "RACE-1".into(),
-            title: "t".into(),
-            description: None,
-            service_area_id: 1,
-            metric: None,
-            unit: None,
-            direction: None,
-            target: None,
-        },
-    ))
-    .unwrap();
+    };
+    let Race {
+        ctx,
+        url,
+        segments,
+        requirement_id,
+        ..
+    } = &race;
+    let requirement_id = *requirement_id;
+    let (segment_id, segment_name) = &segments[0];
     let file = format!(
         "respondent,segment,requirement,functional,dysfunctional\nracer,{},RACE-1,like,dislike\n",
-        segment.name
+        segment_name
     );
 
-    // Another writer stores the same answer and holds its transaction open until the import
-    // waits on the answer's key (its duplicate check did not see the uncommitted answer).
-    let mut other = DbConnection::establish(&url).expect("a second connection");
-    let mut watcher = diesel::PgConnection::establish(&url).expect("a third connection");
-    let import = other
-        .transaction::<_, diesel::result::Error, _>(|c| {
-            let answer = NewResponse {
-                requirement_id: requirement.id,
-                segment_id: segment.id,
-                session_id: None,
-                respondent: "racer".into(),
-                functional: 1,
-                dysfunctional: 5,
-                importance: None,
-            };
-            insert_counted(c, &[answer])?;
-            let ctx = ctx.clone();
-            let import = std::thread::spawn(move || {
-                run(service::responses::import_csv(
-                    &ctx,
-                    &Caller::system("test"),
-                    std::io::Cursor::new(file.into_bytes()),
-                    None,
-                ))
-            });
-            assert!(
-                waits_on_a_lock(&mut watcher, "%answer_keys%"),
-                "the import never waited on the other writer's answer"
-            );
-            Ok(import)
-        })
-        .expect("the other writer commits");
-    let e = import.join().expect("the import's thread").unwrap_err();
+    // Another writer stores the same answer and holds it uncommitted until the import waits on
+    // the answer's key (its duplicate check did not see the uncommitted answer).
+    let answer = like_dislike("racer", *segment_id, requirement_id);
+    let e = import_while_held(ctx, url, answer, file, "%answer_keys%").unwrap_err();
     assert!(
         matches!(&e, AppError::Conflict { message, .. } if message.contains("import the file again")),
         "{e:?}"
     );
-    run(counts_agree(&ctx, "an import that lost a race"));
+    run(counts_agree(ctx, "an import that lost a race"));
     let stored: i64 = run(ctx.db.run(|c| {
         use diesel::{ExpressionMethods, QueryDsl};
         use kanogap::db::schema::kano_responses::dsl::*;

@@ -891,11 +891,6 @@ pub fn recount(conn: &mut DbConnection) -> QueryResult<usize> {
 /// ([`hold_references`]) disagree on: held without a grid, or a grid's not held. Always 0 on
 /// SQLite, whose grids keep their own foreign keys.
 pub fn unmatched_references(conn: &mut DbConnection) -> QueryResult<i64> {
-    #[derive(QueryableByName)]
-    struct Unmatched {
-        #[diesel(sql_type = BigInt)]
-        n: i64,
-    }
     let DbConnection::Pg(c) = conn else {
         return Ok(0);
     };
@@ -909,28 +904,33 @@ pub fn unmatched_references(conn: &mut DbConnection) -> QueryResult<i64> {
         )
         },
     );
-    let sql = format!("SELECT COUNT(*) AS n FROM ({}) unmatched", parts.join(" UNION ALL "));
-    Ok(diesel::sql_query(sql).get_result::<Unmatched>(c)?.n)
+    count_rows(c, &parts.join(" UNION ALL "))
+}
+
+/// How many rows `select` returns.
+fn count_rows(c: &mut diesel::PgConnection, select: &str) -> QueryResult<i64> {
+    #[derive(QueryableByName)]
+    struct Counted {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let sql = format!("SELECT COUNT(*) AS n FROM ({select}) counted");
+    Ok(diesel::sql_query(sql).get_result::<Counted>(c)?.n)
 }
 
 /// How many answer keys `answer_keys` and the answers disagree on (migration `000031`): a
 /// key held without its answer, an answer whose key is not held, or either twice. Always 0 on
 /// SQLite, whose answers keep their own key.
 pub fn unmatched_answer_keys(conn: &mut DbConnection) -> QueryResult<i64> {
-    #[derive(QueryableByName)]
-    struct Unmatched {
-        #[diesel(sql_type = BigInt)]
-        n: i64,
-    }
     let DbConnection::Pg(c) = conn else {
         return Ok(0);
     };
     let held = "SELECT respondent, segment_id, unnest(requirement_ids) FROM answer_keys";
     let answered = "SELECT respondent, segment_id, requirement_id FROM kano_responses";
-    let sql = format!(
-        "SELECT COUNT(*) AS n FROM (({held} EXCEPT ALL {answered}) UNION ALL ({answered} EXCEPT ALL {held})) unmatched"
-    );
-    Ok(diesel::sql_query(sql).get_result::<Unmatched>(c)?.n)
+    count_rows(
+        c,
+        &format!("({held} EXCEPT ALL {answered}) UNION ALL ({answered} EXCEPT ALL {held})"),
+    )
 }
 
 /// One cell of a grid counted from the answers: segment, requirement, session, functional,
