@@ -35,8 +35,8 @@ impl NewResponse {
 }
 
 /// Inserts many rows in one statement. The shared connection type has no multi-row insert,
-/// so this goes to the concrete backend.
-/// PostgreSQL takes the rows' keys first ([`take_keys`]).
+/// so this goes to the concrete backend. PostgreSQL takes the rows' keys first
+/// ([`take_keys`]).
 pub fn insert_many(conn: &mut DbConnection, rows: &[NewResponse]) -> QueryResult<usize> {
     match conn {
         DbConnection::Sqlite(c) => diesel::insert_into(kano_responses::table).values(rows).execute(c),
@@ -731,9 +731,9 @@ pub fn apply_counts_copied(conn: &mut diesel::PgConnection, deltas: &CountDeltas
          requirement_id INTEGER NOT NULL, session_id INTEGER NOT NULL, cells BIGINT[] NOT NULL, \
          importance_sum BIGINT NOT NULL, importance_n BIGINT NOT NULL) ON COMMIT DROP",
     )?;
-    // In key order: the upsert below reads them back in the order they were copied (a table
-    // made in this transaction, read whole, is read in its physical order), so two writers
-    // lock grids in the same order without the upsert sorting them again.
+    // In key order: the statement below reads them back in the order they were copied (a
+    // table made in this transaction, read whole, is read in its physical order), so two
+    // writers lock grids in the same order without the statement sorting them again.
     let rows: Vec<CopiedDelta> = deltas
         .sorted()
         .into_iter()

@@ -186,9 +186,9 @@ impl Writer {
     /// file's earlier rows: [`TakenKeys`]), then takes the keys and copies the rest straight
     /// into `kano_responses` (`COPY ... FROM STDIN`, binary: [`copy_many`]). Once the file has
     /// a row error nothing more is copied (the transaction will be rolled back), but every row
-    /// is still checked, so the errors are the same either way. The answers' key stays the last word: an answer
-    /// a concurrent writer stored after the check is refused by it, and the import fails as a
-    /// conflict.
+    /// is still checked, so the errors are the same either way. The answers' key stays the last
+    /// word: an answer a concurrent writer stored after the check is refused by it, and the
+    /// import fails as a conflict.
     fn copy(
         &mut self,
         c: &mut diesel::PgConnection,
@@ -208,7 +208,7 @@ impl Writer {
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => AppError::conflict(
                 ErrorCode::Duplicate,
                 "another write stored some of these answers while the file was read; nothing was \
-                     imported: import the file again to see which rows repeat stored answers",
+                 imported: import the file again to see which rows repeat stored answers",
             ),
             e => e.into(),
         })?;
